@@ -10,7 +10,10 @@ export default tseslint.config(
   {
     rules: {
       'no-warning-comments': ['warn', { terms: ['todo', 'fixme', 'xxx'] }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
       complexity: ['warn', 20],
     },
@@ -21,7 +24,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../*', '!../sandbox/*'], message: 'The sandbox imports nothing from the app.' }] },
+        {
+          patterns: [
+            {
+              group: ['../*', '!../sandbox/*'],
+              message: 'The sandbox imports nothing from the app.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -32,12 +42,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'stripe', message: 'Call Stripe through src/stripe/ only.', allowTypeImports: true }] },
+        {
+          paths: [
+            {
+              name: 'stripe',
+              message: 'Call Stripe through src/stripe/ only.',
+              allowTypeImports: true,
+            },
+          ],
+        },
       ],
     },
   },
   {
-    files: ['tests/**/*.ts', 'bench/**/*.ts'],
+    // Migrations are SQL text; their length is the schema's, not logic's.
+    files: ['tests/**/*.ts', 'bench/**/*.ts', 'src/db/migrations/*.ts'],
     rules: { 'max-lines-per-function': 'off' },
   },
 );

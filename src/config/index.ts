@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Joi from 'joi';
+
+/** Per-environment Stripe client settings, read from config/stripe.json. */
+export interface StripeSettings {
+  apiVersion: string;
+  timeoutMs: number;
+  maxNetworkRetries: number;
+  webhookToleranceSeconds: number;
+}
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type StripeMode = 'sandbox' | 'test' | 'live';
+
+/** The whole service configuration, typed and validated once at start-up. */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  /** Port the API listens on; 0 picks a free one. Default 3000. */
+  port: number;
+  /** Address the API binds to. Default 127.0.0.1 in the embedded mode, 0.0.0.0 otherwise. */
+  host: string;
+  /** PostgreSQL URL; unset means the embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  /** Folder of the embedded database files. Default ./data. */
+  dataDir: string;
+  /** Connections in the Sequelize pool. Default 5. */
+  dbPoolMax: number;
+  logLevel: string;
+  /** Express trust-proxy setting: false, true, a hop count or a list of addresses. */
+  trustProxy: boolean | number | string;
+  /** Largest JSON body accepted. Default 100kb. */
+  bodyLimit: string;
+  rateLimit: { windowMs: number; limit: number };
+  /** Redis URL for shared rate-limit counters; unset keeps them in PostgreSQL. */
+  redisUrl: string | undefined;
+  /** Stripe secret key; unset starts the built-in Stripe sandbox. */
+  stripeSecretKey: string | undefined;
+  stripeMode: StripeMode;
+  /** Extra webhook signing secrets (rotation), accepted beside the sandbox's own. */
+  stripeWebhookSecrets: string[];
+  /** Port of the built-in sandbox; 0 picks a free one. */
+  sandboxPort: number;
+  stripe: StripeSettings;
+  /** Seconds the process may take to stop after SIGTERM before it exits anyway. */
+  shutdownTimeoutMs: number;
+}
+
+/** Thrown when the environment is missing or malformed; its message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly variable: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const trustProxySchema = Joi.alternatives().try(
+  Joi.boolean(),
+  Joi.number().integer().min(0),
+  Joi.string().pattern(/^[\w.:/, -]+$/),
+);
+
+const envSchema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  HOST: Joi.string().hostname(),
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  DATA_DIR: Joi.string().default('./data'),
+  DB_POOL_MAX: Joi.number().integer().min(1).max(100).default(5),
+  LOG_LEVEL: Joi.string()
+    .valid('error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly', 'silent')
+    .default('info'),
+  TRUST_PROXY: trustProxySchema.default(false),
+  BODY_LIMIT: Joi.string()
+    .pattern(/^\d+(b|kb|mb)$/i)
+    .default('100kb'),
+  RATE_LIMIT_WINDOW_MS: Joi.number().integer().min(1000).default(60000),
+  RATE_LIMIT_MAX: Joi.number().integer().min(1).default(600),
+  REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+  STRIPE_SECRET_KEY: Joi.string().pattern(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/),
+  STRIPE_WEBHOOK_SECRET: Joi.string().pattern(/^whsec_[A-Za-z0-9]+(,\s*whsec_[A-Za-z0-9]+)*$/),
+  SANDBOX_PORT: Joi.number().integer().min(0).max(65535).default(0),
+  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
+}).unknown(true);
+
+function loadStripeSettings(nodeEnv: NodeEnv): StripeSettings {
+  const file = path.resolve(__dirname, '../../config/stripe.json');
+  const all = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, StripeSettings>;
+  const settings = all[nodeEnv];
+  if (!settings)
+    throw new ConfigError(`config/stripe.json has no "${nodeEnv}" section`, 'NODE_ENV');
+  return settings;
+}
+
+function stripeModeOf(key: string | undefined): StripeMode {
+  if (!key) return 'sandbox';
+  return key.includes('_live_') ? 'live' : 'test';
+}
+
+/**
+ * Reads and validates the environment. Throws a ConfigError naming the first bad variable,
+ * so start-up can stop with one clear line.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const { error, value } = envSchema.validate(env, { abortEarly: true, convert: true });
+  if (error) {
+    const variable = String(error.details[0]?.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid environment variable ${variable}: ${error.message}`, variable);
+  }
+  const v = value as Record<string, never>;
+  const nodeEnv = v.NODE_ENV as NodeEnv;
+  const stripeSecretKey = v.STRIPE_SECRET_KEY as string | undefined;
+  const stripeMode = stripeModeOf(stripeSecretKey);
+  const stripeWebhookSecrets = ((v.STRIPE_WEBHOOK_SECRET as string | undefined) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+  if (stripeMode === 'live' && stripeWebhookSecrets.length === 0) {
+    throw new ConfigError(
+      'Invalid environment variable STRIPE_WEBHOOK_SECRET: required with a live Stripe key',
+      'STRIPE_WEBHOOK_SECRET',
+    );
+  }
+  const databaseUrl = v.DATABASE_URL as string | undefined;
+  return {
+    nodeEnv,
+    port: v.PORT,
+    host: (v.HOST as string | undefined) ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
+    databaseUrl,
+    dataDir: path.resolve(v.DATA_DIR as string),
+    dbPoolMax: v.DB_POOL_MAX,
+    logLevel: v.LOG_LEVEL,
+    trustProxy: v.TRUST_PROXY,
+    bodyLimit: v.BODY_LIMIT,
+    rateLimit: { windowMs: v.RATE_LIMIT_WINDOW_MS, limit: v.RATE_LIMIT_MAX },
+    redisUrl: v.REDIS_URL,
+    stripeSecretKey,
+    stripeMode,
+    stripeWebhookSecrets,
+    sandboxPort: v.SANDBOX_PORT,
+    stripe: loadStripeSettings(nodeEnv),
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** Loads `.env` from the working directory when there is one; real env vars win. */
+export function loadDotEnv(file = path.resolve('.env')): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+}

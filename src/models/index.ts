@@ -1,0 +1,27 @@
+import type { Sequelize } from 'sequelize';
+import { ApiKey } from './api-key';
+import { AuditEvent } from './audit-event';
+import { Charge } from './charge';
+import { Customer } from './customer';
+import { Dispute } from './dispute';
+import { IdempotencyRecord } from './idempotency-record';
+import { Payment } from './payment';
+import { Refund } from './refund';
+
+/** Binds every model to the process's Sequelize instance. Call once after connecting. */
+export function initModels(sequelize: Sequelize): void {
+  for (const model of [
+    ApiKey,
+    AuditEvent,
+    Charge,
+    Customer,
+    Dispute,
+    IdempotencyRecord,
+    Payment,
+    Refund,
+  ]) {
+    model.initModel(sequelize);
+  }
+}
+
+export { ApiKey, AuditEvent, Charge, Customer, Dispute, IdempotencyRecord, Payment, Refund };
