@@ -1,33 +1,19 @@
 import { Command } from 'commander';
-import { loadConfig, loadDotEnv } from '../config';
-import { openDatabase } from '../db/database';
-import { migrate } from '../db/migrator';
+import { loadDotEnv } from '../config';
 import { setLogLevel } from '../utils/logger';
+import { registerMigrateCommand } from './commands/migrate-command';
 
 /**
- * Operator commands. Each opens the configured database (embedded when DATABASE_URL is unset);
- * output meant for scripts goes to stdout, diagnostics to the logger.
+ * Operator commands (`npm run cli -- <command>`). Each opens the configured database (embedded
+ * when DATABASE_URL is unset); output meant for scripts goes to stdout, diagnostics to stderr.
+ * Every command lives in its own file under commands/.
  */
 const program = new Command()
   .name('payments-cli')
   .description('Operate the payments service')
   .showHelpAfterError();
 
-program
-  .command('migrate')
-  .description('apply pending database migrations')
-  .action(async () => {
-    const config = loadConfig();
-    const db = await openDatabase(config, { migrate: false });
-    try {
-      const applied = await migrate(db.sequelize);
-      process.stdout.write(
-        applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to migrate.\n',
-      );
-    } finally {
-      await db.close();
-    }
-  });
+registerMigrateCommand(program);
 
 async function main(): Promise<void> {
   loadDotEnv();
