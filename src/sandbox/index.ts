@@ -30,6 +30,8 @@ export interface SandboxOptions {
   webhookTimeoutMs?: number;
   /** Delay before a refund on pm_card_refundFail turns failed, in ms (default 200). */
   refundFailDelayMs?: number;
+  /** What a subscription becomes after its last failed renewal retry (default cancel). */
+  dunningFinalAction?: 'cancel' | 'unpaid';
   /** Request fault active from the start. */
   faults?: RequestFaultOptions;
   /** Webhook delivery faults active from the start. */
@@ -47,6 +49,8 @@ export interface Sandbox {
   now(): number;
   /** Moves time forward; renewals, trial ends and invoice retries that fell due run. */
   advanceTime(seconds: number): number;
+  /** What a subscription becomes after its last failed renewal retry (default cancel). */
+  setDunningFinalAction(action: 'cancel' | 'unpaid'): void;
   /** Make the next N calls (or a share of calls) answer 500, 429 or time out. */
   setFault(options: RequestFaultOptions | null): void;
   /** Deliver webhooks duplicated, delayed, shuffled, failing first attempts, or dropped. */
@@ -82,6 +86,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const fromEnv = options.env ? faultsFromEnv(options.env) : { request: null, webhook: {} };
   controls.setRequestFault(options.faults ?? fromEnv.request);
   controls.setWebhookFaults({ ...fromEnv.webhook, ...options.webhookFaults });
+  if (options.dunningFinalAction) controls.setDunningFinalAction(options.dunningFinalAction);
   const server = createHttpServer(state, api, control);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -97,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     host,
     now: () => controls.now(),
     advanceTime: (s) => controls.advanceTime(s),
+    setDunningFinalAction: (a) => controls.setDunningFinalAction(a),
     setFault: (o) => controls.setRequestFault(o),
     setWebhookFaults: (o) => controls.setWebhookFaults(o),
     clearFaults: () => controls.clearFaults(),

@@ -9,6 +9,11 @@ import { registerEventRoutes } from './resources/events';
 import { registerPaymentIntentRoutes } from './resources/payment-intents';
 import { registerPaymentMethodRoutes } from './resources/payment-methods';
 import { registerRefundRoutes } from './resources/refunds';
+import { registerInvoiceRoutes } from './resources/invoices';
+import { registerProductRoutes } from './resources/products';
+import { registerSubscriptionRoutes } from './resources/subscriptions';
+import { installInvoicePaymentHook } from './payments/invoice-service';
+import { installBillingClock } from './payments/subscription-service';
 
 export interface SandboxApp {
   state: SandboxState;
@@ -37,6 +42,11 @@ export function buildSandboxApp(config: SandboxAppConfig = {}): SandboxApp {
   registerDisputeRoutes(api, state);
   registerEventRoutes(api, state);
   registerConnectRoutes(api, state);
+  registerProductRoutes(api, state);
+  registerInvoiceRoutes(api, state);
+  registerSubscriptionRoutes(api, state);
+  installInvoicePaymentHook(state);
+  installBillingClock(state);
   const control = new Router();
   const controls = registerControlRoutes(control, state);
   return { state, api, control, controls };

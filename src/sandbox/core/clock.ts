@@ -4,9 +4,24 @@
  */
 export class SandboxClock {
   private offsetSeconds = 0;
+  private pinned: number | null = null;
 
   now(): number {
-    return Math.floor(Date.now() / 1000) + this.offsetSeconds;
+    return this.pinned ?? Math.floor(Date.now() / 1000) + this.offsetSeconds;
+  }
+
+  /**
+   * Runs `fn` with "now" pinned to `at` (never past the real sandbox time), so work that fell
+   * due during a time advance is stamped with the moment it was due.
+   */
+  at<T>(at: number, fn: () => T): T {
+    const previous = this.pinned;
+    this.pinned = Math.min(at, Math.floor(Date.now() / 1000) + this.offsetSeconds);
+    try {
+      return fn();
+    } finally {
+      this.pinned = previous;
+    }
   }
 
   advance(seconds: number): number {

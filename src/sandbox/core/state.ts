@@ -44,6 +44,12 @@ export class SandboxState {
   readonly cards = new Map<string, TestCard>();
   /** Background work (refund failures) to cancel on close. */
   readonly timers = new Set<NodeJS.Timeout>();
+  /** Called when a payment intent succeeds or fails (invoices follow their payments). */
+  readonly paymentHooks: Array<
+    (pi: StripeObject, outcome: 'succeeded' | 'failed', meta: RequestMeta) => void
+  > = [];
+  /** What a subscription becomes once its last invoice retry fails (Stripe's default). */
+  dunningFinalAction: 'cancel' | 'unpaid' = 'cancel';
   /** Work that runs whenever sandbox time moves (billing renewals, trial ends). */
   readonly tickers: Array<() => void> = [];
   /** Set once the server listens; used in URLs the sandbox hands out. */

@@ -37,6 +37,11 @@ export class SandboxControls {
     return now;
   }
 
+  /** What a subscription becomes when its last renewal retry fails: canceled or unpaid. */
+  setDunningFinalAction(action: 'cancel' | 'unpaid'): void {
+    this.state.dunningFinalAction = action;
+  }
+
   setRequestFault(options: RequestFaultOptions | null): void {
     this.state.faults.setRequestFault(options);
   }
@@ -157,6 +162,12 @@ export function registerControlRoutes(router: Router, state: SandboxState): Sand
     const seconds = (p.seconds as number | undefined) ?? (p.to as number) - controls.now();
     if (seconds < 0) throw invalidParam('seconds', 'Time only moves forward.');
     return { now: controls.advanceTime(seconds) };
+  });
+  router.on('POST', '/_sandbox/billing', (c) => {
+    const p = validate(c.form, { final_action: { enum: ['cancel', 'unpaid'] } });
+    requireParams(p, ['final_action']);
+    controls.setDunningFinalAction(p.final_action as 'cancel' | 'unpaid');
+    return { final_action: p.final_action };
   });
   router.on('GET', '/_sandbox/faults', () => controls.faults());
   router.on('POST', '/_sandbox/faults', (c) => {

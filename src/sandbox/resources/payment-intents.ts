@@ -290,6 +290,7 @@ function decline(
   pi.last_payment_error = error;
   state.emit('charge.failed', charge, meta);
   state.emit('payment_intent.payment_failed', pi, meta);
+  for (const hook of state.paymentHooks) hook(pi, 'failed', meta);
   throw new SandboxError(
     402,
     { ...error, payment_intent: structuredClone(pi) },
@@ -320,6 +321,7 @@ function succeed(state: SandboxState, pi: StripeObject, pm: StripeObject, meta: 
   pi.amount_received = pi.amount;
   state.emit('payment_intent.succeeded', pi, meta);
   afterCapture(state, pi, charge, meta);
+  for (const hook of state.paymentHooks) hook(pi, 'succeeded', meta);
   return pi;
 }
 
@@ -363,6 +365,7 @@ export function authenticate(
     payment_method: structuredClone(pm),
   };
   state.emit('payment_intent.payment_failed', pi, meta);
+  for (const hook of state.paymentHooks) hook(pi, 'failed', meta);
   return pi;
 }
 
