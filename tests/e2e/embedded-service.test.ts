@@ -2,15 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { runServiceExpectingExit, spawnService } from '../support/spawn-service';
+import { killAllSpawned, runServiceExpectingExit, spawnService } from '../support/spawn-service';
 
 /**
  * The embedded default, as a new user runs it: no DATABASE_URL, data under DATA_DIR. Each test
  * starts the real entry point in its own process (PGlite cannot run inside jest's sandbox).
  */
+jest.setTimeout(180_000);
+
 describe('embedded default mode', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payments-embedded-'));
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    killAllSpawned();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   test('When started twice on one data folder, then data survives and migrations run once', async () => {
     const env = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '1' };

@@ -2,6 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
+const running = new Set<ChildProcess>();
+
+/** Kills every service a test started and did not stop (a failed or timed-out test). */
+export function killAllSpawned(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
 
 export interface SpawnedService {
   url: string;
