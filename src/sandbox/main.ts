@@ -2,7 +2,8 @@ import { DEFAULT_SANDBOX_PORT, SANDBOX_API_VERSION, startSandbox } from './index
 
 /**
  * Runs the sandbox alone: `npm run sandbox -- --port 12111 --host 127.0.0.1`.
- * Fault options can also come from SANDBOX_FAULT* and SANDBOX_WEBHOOK_* variables.
+ * Fault options can also come from SANDBOX_FAULT* and SANDBOX_WEBHOOK_* variables;
+ * SANDBOX_MAX_OBJECTS_PER_KIND caps memory (default 20000 objects of each kind).
  */
 function readArgs(argv: string[]): { port: number; host: string } {
   let port = Number(process.env.SANDBOX_PORT ?? DEFAULT_SANDBOX_PORT);
@@ -29,7 +30,13 @@ function readArgs(argv: string[]): { port: number; host: string } {
 
 async function main(): Promise<void> {
   const { port, host } = readArgs(process.argv.slice(2));
-  const sandbox = await startSandbox({ port, host, env: process.env });
+  const maxObjects = process.env.SANDBOX_MAX_OBJECTS_PER_KIND;
+  const sandbox = await startSandbox({
+    port,
+    host,
+    env: process.env,
+    maxObjectsPerKind: maxObjects ? Number(maxObjects) : undefined,
+  });
   const lines = [
     `Stripe sandbox listening on ${sandbox.url}`,
     '',

@@ -8,6 +8,10 @@ export interface StripeObject {
 }
 
 /**
+ * Limitation: eviction leaves ids in other objects pointing at evicted ones (a retrieve or an
+ * expand of them answers 404 or stays an id), because memory is bounded per kind; keeping the
+ * state in the embedded database instead of memory would lift the bound.
+ *
  * All objects by id, and per kind in creation order for lists. Each kind keeps at most
  * `maxPerKind` objects: the oldest is evicted first, so memory stays bounded over a long run
  * (a retrieve of an evicted object answers 404, as for an id that never existed).

@@ -333,7 +333,12 @@ function billPeriodStrict(
   attemptPayment(state, invoice, meta, { throwOnDecline: true });
 }
 
-/** error_if_incomplete: a failed first payment leaves no live subscription behind. */
+/**
+ * error_if_incomplete: a failed first payment leaves no live subscription behind.
+ * Limitation: the subscription stays retrievable as `incomplete_expired`, because its
+ * creation events already went out; Stripe creates nothing, which charging before recording
+ * would reproduce.
+ */
 function expireFailedStart(state: SandboxState, sub: StripeObject, meta: RequestMeta) {
   const previous = { status: sub.status };
   sub.status = 'incomplete_expired';
@@ -416,8 +421,9 @@ function prorate(
     newName: string;
   }>,
   meta: RequestMeta,
+  at: number,
 ) {
-  const now = state.now();
+  const now = at;
   const created: StripeObject[] = [];
   for (const ch of changes) {
     const start = ch.item.current_period_start as number;
@@ -468,6 +474,7 @@ function applyItems(
   params: ItemParam[],
   behavior: string,
   meta: RequestMeta,
+  prorationDate?: number,
 ) {
   const items = itemsOf(sub);
   const changes: Parameters<typeof prorate>[2] = [];
@@ -527,7 +534,7 @@ function applyItems(
     throw invalidParam('items', 'A subscription must keep at least one item.');
   checkSameCycle(items.map((x) => x.price));
   if (sub.status === 'trialing' || behavior === 'none') return;
-  const prorations = prorate(state, sub, changes, meta);
+  const prorations = prorate(state, sub, changes, meta, prorationDate ?? state.now());
   if (behavior === 'always_invoice' && prorations.length > 0) {
     const customer = state.store.get('customer', sub.customer as string);
     const lines = prorations.map((ii) => ({
@@ -587,6 +594,7 @@ function updateSubscription(state: SandboxState, id: string, form: never, meta: 
       p.items as ItemParam[],
       (p.proration_behavior as string) ?? 'create_prorations',
       meta,
+      p.proration_date as number | undefined,
     );
   const endTrialNow = p.trial_end === 'now' && sub.status === 'trialing';
   if (typeof p.trial_end === 'number' && sub.status === 'trialing') {

@@ -69,6 +69,8 @@ async function handle(
   const meta: RequestMeta = {
     requestId,
     idempotencyKey: idemKey,
+    // Limitation: `Stripe-Account` only marks events with `account`, because objects are not
+    // partitioned per connected account; a store keyed by account would scope them.
     account: header(req, 'stripe-account'),
   };
   if (method !== 'POST' || !idemKey) {
@@ -273,6 +275,7 @@ function send(res: http.ServerResponse, answer: Answer, requestId?: string): voi
     ...answer.headers,
   };
   if (requestId) headers['request-id'] = requestId;
+  headers['content-length'] = String(Buffer.byteLength(answer.body));
   res.writeHead(answer.status, headers);
   res.end(answer.body);
 }
