@@ -148,6 +148,11 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     latencies.sort((a, b) => a - b);
     const mem = rssOf(child.pid!);
+    const stats = (await (await fetch(`http://127.0.0.1:${port}/_sandbox/stats`)).json()) as {
+      objects: Record<string, number>;
+      idempotency_keys: number;
+      memory: { heap_used: number };
+    };
     const lines = [
       `clients ${opts.clients}, ${elapsed.toFixed(1)} s, webhooks ${opts.webhooks ? 'on' : 'off'}`,
       `payment intents created+confirmed: ${ops} (${(ops / elapsed).toFixed(0)}/s)`,
@@ -158,7 +163,9 @@ async function main(): Promise<void> {
       `sandbox CPU: ${((cpu / elapsed) * 100).toFixed(0)}% of one core, ` +
         `${((cpu / latencies.length) * 1e6).toFixed(0)} µs per call`,
       `sandbox RSS every 5 s (MB): ${samples.join(' ')}`,
-      `sandbox RSS now ${mem.rssMb.toFixed(0)} MB, peak ${mem.peakMb.toFixed(0)} MB`,
+      `sandbox RSS now ${mem.rssMb.toFixed(0)} MB, peak ${mem.peakMb.toFixed(0)} MB, ` +
+        `heap used ${(stats.memory.heap_used / 2 ** 20).toFixed(0)} MB`,
+      `objects held: ${JSON.stringify(stats.objects)}, idempotency keys ${stats.idempotency_keys}`,
     ];
     if (receiver) lines.push(`webhooks received: ${receiver.count()}`);
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -64,6 +64,11 @@ export class ObjectStore {
     for (let i = all.length - 1; i >= 0; i--) yield all[i];
   }
 
+  /** How many objects of each kind are held. */
+  counts(): Record<string, number> {
+    return Object.fromEntries([...this.byKind].map(([kind, map]) => [kind, map.size]));
+  }
+
   count(kind?: string): number {
     return kind ? (this.byKind.get(kind)?.size ?? 0) : this.byId.size;
   }

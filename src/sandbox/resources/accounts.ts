@@ -191,6 +191,13 @@ function transfer(state: SandboxState, form: never, meta: Parameters<typeof crea
 }
 
 export function registerConnectRoutes(router: Router, state: SandboxState): void {
+  registerAccountRoutes(router, state);
+  registerAccountLinkRoutes(router, state);
+  registerMoneyMovementRoutes(router, state);
+}
+
+/** Connected accounts. */
+function registerAccountRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/accounts', (c) => createAccount(state, c.form as never));
   router.on('GET', '/v1/accounts/:id', (c) => {
     validate(c.form, {});
@@ -223,6 +230,10 @@ export function registerConnectRoutes(router: Router, state: SandboxState): void
     const p = validate(c.form, LIST_SPEC);
     return paginate(state.store, 'account', p, '/v1/accounts');
   });
+}
+
+/** Account links for hosted onboarding. */
+function registerAccountLinkRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/account_links', (c) => {
     const p = validate(c.form, {
       account: 'string',
@@ -243,6 +254,10 @@ export function registerConnectRoutes(router: Router, state: SandboxState): void
       url: `${state.baseUrl}/_sandbox/accounts/${account.id}/onboarding${query}`,
     };
   });
+}
+
+/** Transfers, application fees and the balance. */
+function registerMoneyMovementRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/transfers', (c) => transfer(state, c.form as never, c.meta));
   router.on('GET', '/v1/transfers/:id', (c) => {
     validate(c.form, {});

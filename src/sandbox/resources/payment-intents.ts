@@ -16,6 +16,7 @@ import { afterDestinationCharge } from '../payments/connect-service';
 import { attachPaymentMethod, resolvePaymentMethod } from './payment-methods';
 import { getCustomer } from './lookups';
 import type { RequestMeta } from '../events/event-log';
+import type { TestCard } from '../payments/test-cards';
 import type { Router } from '../server/router';
 import type { SandboxState } from '../core/state';
 import type { StripeObject } from '../core/store';
@@ -239,7 +240,7 @@ export function confirm(state: SandboxState, pi: StripeObject, p: Params, meta: 
     );
   }
   const pm = state.store.get('payment_method', pi.payment_method as string, 'payment_method');
-  const card = state.cards.get(pm.id);
+  const card = state.cardOf(pm.id);
   if (!card) throw invalidParam('payment_method', 'Only card payment methods are supported.');
   pi.last_payment_error = null;
   // Limitation: a card payment never shows `processing`, because card confirmations settle
@@ -274,7 +275,7 @@ function decline(
   state: SandboxState,
   pi: StripeObject,
   pm: StripeObject,
-  card: NonNullable<ReturnType<SandboxState['cards']['get']>>,
+  card: TestCard,
   meta: RequestMeta,
 ): never {
   const charge = createCharge(state, pi, pm, card);
@@ -306,7 +307,7 @@ function decline(
 }
 
 function succeed(state: SandboxState, pi: StripeObject, pm: StripeObject, meta: RequestMeta) {
-  const card = state.cards.get(pm.id)!;
+  const card = state.cardOf(pm.id)!;
   const charge = createCharge(state, pi, pm, card);
   pi.next_action = null;
   pi.latest_charge = charge.id;
@@ -337,7 +338,7 @@ function afterCapture(
   meta: RequestMeta,
 ) {
   afterDestinationCharge(state, pi, charge, meta);
-  const card = state.cards.get(charge.payment_method as string);
+  const card = state.cardOf(charge.payment_method as string);
   if (card) openDispute(state, charge, card, meta);
 }
 

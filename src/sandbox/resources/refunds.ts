@@ -125,7 +125,7 @@ export function createRefund(state: SandboxState, form: Params, meta: RequestMet
   refunds.data.unshift(refund);
   state.emit('refund.created', refund, meta);
   state.emit('charge.refunded', charge, meta);
-  const card = state.cards.get(charge.payment_method as string);
+  const card = state.cardOf(charge.payment_method as string);
   if (card?.refundFails) {
     state.later(state.config.refundFailDelayMs, () => failRefund(state, refund.id));
   }
