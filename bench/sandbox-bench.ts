@@ -10,7 +10,7 @@ import Stripe from 'stripe';
  * its own process (so its CPU and memory are measured alone).
  *
  *   npx tsx bench/sandbox-bench.ts [--clients 32] [--seconds 20] [--webhooks]
- *                                  [--max-objects 20000]
+ *                                  [--max-objects 20000]   (also caps idempotency keys)
  *
  * Prints calls/s, per-call p50/p99 (ms), the sandbox's RSS over time and its peak RSS.
  */
@@ -40,7 +40,11 @@ async function startSandboxProcess(
   const main = path.join(__dirname, '../src/sandbox/main.ts');
   const extra = process.env.SANDBOX_NODE_OPTIONS ? process.env.SANDBOX_NODE_OPTIONS.split(' ') : [];
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', main, '--port', '0'], {
-    env: { ...process.env, SANDBOX_MAX_OBJECTS_PER_KIND: String(maxObjects) },
+    env: {
+      ...process.env,
+      SANDBOX_MAX_OBJECTS_PER_KIND: String(maxObjects),
+      SANDBOX_MAX_IDEMPOTENCY_KEYS: String(maxObjects),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
