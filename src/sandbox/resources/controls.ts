@@ -121,7 +121,7 @@ function faultOptions(form: Record<string, unknown>): RequestFaultOptions {
   });
   requireParams(p, ['kind']);
   const kind = parseFaultKind(p.kind as string);
-  if (!kind) throw invalidParam('kind', 'kind must be one of 500, 429, timeout');
+  if (!kind) throw invalidParam('kind', 'kind must be one of 500, 429, timeout, slow');
   const rate = p.rate === undefined || p.rate === null ? undefined : Number(p.rate);
   if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
     throw invalidParam('rate', 'rate must be a number between 0 and 1');

@@ -61,7 +61,8 @@ async function handle(
     req.socket.once('close', () => clearTimeout(timer));
     return;
   }
-  if (fault) {
+  const delayMs = fault?.kind === 'slow' ? fault.hangMs : 0;
+  if (fault && fault.kind !== 'slow') {
     return send(res, faultAnswer(fault.kind, fault.retryAfterSeconds), requestId);
   }
   const body = await readBody(req);
@@ -74,6 +75,7 @@ async function handle(
     account: header(req, 'stripe-account'),
   };
   if (method !== 'POST' || !idemKey) {
+    await sleep(delayMs);
     const answer = await runApi(state, api, method, path, query, body, meta);
     return send(res, answer, requestId);
   }
@@ -85,6 +87,7 @@ async function handle(
     return send(res, { ...found.response, headers }, requestId);
   }
   if (found.kind !== 'fresh') return send(res, idempotencyConflict(found.kind, idemKey));
+  await sleep(delayMs);
   const answer = await runApi(state, api, method, path, query, body, meta);
   if (answer.status < 400 || answer.save) {
     state.idempotency.save(scope, { status: answer.status, body: answer.body });
@@ -211,6 +214,10 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
 }
 
 function errorAnswer(err: SandboxError): Answer {
