@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SandboxError, invalidParam, unexpectedState } from '../core/errors';
 import { newId, randomToken } from '../core/ids';
 import { paginate } from '../core/list';
@@ -306,9 +307,27 @@ function decline(
   );
 }
 
-function succeed(state: SandboxState, pi: StripeObject, pm: StripeObject, meta: RequestMeta) {
+function succeed(
+  state: SandboxState,
+  pi: StripeObject,
+  pm: StripeObject,
+  meta: RequestMeta,
+  authenticated = false,
+) {
   const card = state.cardOf(pm.id)!;
   const charge = createCharge(state, pi, pm, card);
+  if (authenticated) {
+    const details = charge.payment_method_details as { card: Record<string, unknown> };
+    details.card.three_d_secure = {
+      authentication_flow: 'challenge',
+      electronic_commerce_indicator: '05',
+      exemption_indicator: null,
+      result: 'authenticated',
+      result_reason: null,
+      transaction_id: randomUUID(),
+      version: '2.2.0',
+    };
+  }
   pi.next_action = null;
   pi.latest_charge = charge.id;
   const manual = pi.capture_method === 'manual';
@@ -357,7 +376,7 @@ export function authenticate(
     );
   }
   const pm = state.store.get('payment_method', pi.payment_method as string, 'payment_method');
-  if (outcome === 'pass') return succeed(state, pi, pm, meta);
+  if (outcome === 'pass') return succeed(state, pi, pm, meta, true);
   pi.status = 'requires_payment_method';
   pi.next_action = null;
   pi.payment_method = null;
