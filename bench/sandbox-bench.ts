@@ -156,6 +156,7 @@ async function main(): Promise<void> {
       objects: Record<string, number>;
       idempotency_keys: number;
       memory: { heap_used: number };
+      service_time: { calls: number; p50_ms: number; p99_ms: number };
     };
     const lines = [
       `clients ${opts.clients}, ${elapsed.toFixed(1)} s, webhooks ${opts.webhooks ? 'on' : 'off'}`,
@@ -164,6 +165,8 @@ async function main(): Promise<void> {
       `per call at ${opts.clients} clients: p50 ${percentile(latencies, 50).toFixed(2)} ms, ` +
         `p99 ${percentile(latencies, 99).toFixed(2)} ms`,
       `per call, one client: p50 ${percentile(single, 50).toFixed(2)} ms, p99 ${percentile(single, 99).toFixed(2)} ms`,
+      `sandbox service time per call (last ${stats.service_time.calls}): ` +
+        `p50 ${stats.service_time.p50_ms} ms, p99 ${stats.service_time.p99_ms} ms`,
       `sandbox CPU: ${((cpu / elapsed) * 100).toFixed(0)}% of one core, ` +
         `${((cpu / latencies.length) * 1e6).toFixed(0)} µs per call`,
       `sandbox RSS every 5 s (MB): ${samples.join(' ')}`,

@@ -51,6 +51,9 @@ async function main(): Promise<void> {
     `Sandbox controls (time, faults, 3-D Secure, disputes, onboarding): ${sandbox.url}/_sandbox`,
     '',
   ];
+  if (!['127.0.0.1', '::1', 'localhost'].includes(sandbox.host)) {
+    lines.push('Warning: /_sandbox controls need no key; keep this port off shared networks.', '');
+  }
   process.stdout.write(lines.join('\n'));
   const stop = () => {
     sandbox.close().then(

@@ -1,5 +1,6 @@
 import { SandboxClock } from './clock';
 import { FaultInjector } from './faults';
+import { ServiceTimes } from './service-times';
 import { IdempotencyStore } from './idempotency';
 import { ObjectStore, type StripeObject } from './store';
 import { EventLog, type RequestMeta } from '../events/event-log';
@@ -37,6 +38,7 @@ export class SandboxState {
   readonly store: ObjectStore;
   readonly clock = new SandboxClock();
   readonly faults = new FaultInjector();
+  readonly serviceTimes = new ServiceTimes();
   readonly idempotency: IdempotencyStore;
   readonly dispatcher: WebhookDispatcher;
   readonly events: EventLog;

@@ -140,6 +140,10 @@ function balance(state: SandboxState) {
     if (!available.has(c)) available.set(c, 0);
     if (!pending.has(c)) pending.set(c, 0);
   }
+  if (available.size === 0) {
+    available.set('usd', 0);
+    pending.set('usd', 0);
+  }
   const list = (m: Map<string, number>) =>
     [...m].map(([currency, amount]) => ({ amount, currency, source_types: { card: amount } }));
   return {

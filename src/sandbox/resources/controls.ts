@@ -84,6 +84,7 @@ export class SandboxControls {
       objects: this.state.store.counts(),
       idempotency_keys: this.state.idempotency.size,
       pending_deliveries: this.state.dispatcher.pending,
+      service_time: this.state.serviceTimes.summary(),
       memory: { rss: mem.rss, heap_used: mem.heapUsed, heap_total: mem.heapTotal },
     };
   }

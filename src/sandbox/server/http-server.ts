@@ -27,6 +27,10 @@ interface Answer {
  */
 export function createHttpServer(state: SandboxState, api: Router, control: Router): http.Server {
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/v1/')) {
+      const started = performance.now();
+      res.once('finish', () => state.serviceTimes.record(performance.now() - started));
+    }
     handle(state, api, control, req, res).catch((err: unknown) => {
       send(res, internalError(err));
     });
