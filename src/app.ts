@@ -11,6 +11,7 @@ import { docsRouter, openApiRoutes } from './routes/docs-routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
+import type { WebhookMetrics } from './services/webhooks/webhook-metrics';
 
 /** What the HTTP app needs from the process; tests build it with their own. */
 export interface AppDeps {
@@ -20,6 +21,18 @@ export interface AppDeps {
   readiness?: Record<string, ReadinessCheck>;
   /** Prefix of this app's rate-limit counters, so separate apps in tests do not share them. */
   rateLimitPrefix?: string;
+  /**
+   * Webhook signing secrets accepted on `/webhooks/stripe` beside `config.stripeWebhookSecrets`
+   * (e.g. the sandbox endpoint's own). Read on every delivery, so a secret learnt after the app
+   * was built (the endpoint is registered once the server listens) may be added later.
+   */
+  webhookSecrets?: string[];
+  /** Signing secrets of the Connect endpoint beside `config.stripeConnectWebhookSecrets`. */
+  connectWebhookSecrets?: string[];
+  /** Counters of the webhook pipeline; the monitoring side binds them to its registry. */
+  webhookMetrics?: WebhookMetrics;
+  /** `false` serves health and documentation only (a process with SERVICE_ROLE=worker). */
+  serveApi?: boolean;
 }
 
 export interface BuiltApp {
@@ -60,7 +73,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   mountRoutes(app, [
     ...healthRoutes({ database: () => pingDatabase(deps.sequelize), ...deps.readiness }),
     ...openApiRoutes(),
-    ...apiRoutes(deps),
+    ...(deps.serveApi === false ? [] : apiRoutes(deps)),
   ]);
   app.use('/docs', docsRouter());
 
