@@ -60,6 +60,12 @@ export async function applyCharge(
       { transaction: ctx.transaction },
     );
   }
+  // A dispute may have been stored before its charge: the charge is disputed all the same.
+  await ctx.sequelize.query(
+    `UPDATE charges SET disputed = true WHERE stripe_charge_id = $1 AND NOT disputed
+       AND EXISTS (SELECT 1 FROM disputes WHERE stripe_charge_id = $1)`,
+    { bind: [stripeChargeId], transaction: ctx.transaction },
+  );
   // Older API versions embed the charge's refunds: refunds made in the dashboard arrive so.
   for (const refund of listData(charge, 'refunds')) await applyRefund(ctx, refund, at);
   return stored;
