@@ -12,6 +12,10 @@ import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
 import type { WebhookMetrics } from './services/webhooks/webhook-metrics';
+import type { StripeGateway } from './stripe/stripe-gateway';
+import { cardGuard } from './middleware/card-guard';
+import { requireHttpsInLiveMode } from './middleware/live-mode';
+import type { Keyring } from './utils/encryption';
 
 /** What the HTTP app needs from the process; tests build it with their own. */
 export interface AppDeps {
@@ -21,10 +25,13 @@ export interface AppDeps {
   readiness?: Record<string, ReadinessCheck>;
   /** Prefix of this app's rate-limit counters, so separate apps in tests do not share them. */
   rateLimitPrefix?: string;
+  /** Stripe, as the payments domain calls it; default: from config (Stripe or the sandbox). */
+  stripe?: StripeGateway;
+  /** Keys encrypting personal fields; default: from config (a per-process key in tests). */
+  piiKeyring?: Keyring;
   /**
-   * Webhook signing secrets accepted on `/webhooks/stripe` beside `config.stripeWebhookSecrets`
-   * (e.g. the sandbox endpoint's own). Read on every delivery, so a secret learnt after the app
-   * was built (the endpoint is registered once the server listens) may be added later.
+   * Secrets that sign genuine webhook deliveries: config.stripeWebhookSecrets plus, in the
+   * embedded mode, the secret of the endpoint registered with the sandbox at start-up.
    */
   webhookSecrets?: string[];
   /** Signing secrets of the Connect endpoint beside `config.stripeConnectWebhookSecrets`. */
@@ -69,6 +76,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     prefix: deps.rateLimitPrefix,
   });
   app.use('/v1', limiter.middleware);
+  app.use('/v1', requireHttpsInLiveMode(config), cardGuard);
 
   mountRoutes(app, [
     ...healthRoutes({ database: () => pingDatabase(deps.sequelize), ...deps.readiness }),

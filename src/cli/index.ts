@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { loadDotEnv } from '../config';
 import { setLogLevel } from '../utils/logger';
+import { registerAuditCommand } from './commands/audit-command';
+import { registerKeysCommand } from './commands/keys-command';
 import { registerMigrateCommand } from './commands/migrate-command';
 
 /**
@@ -14,6 +16,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerMigrateCommand(program);
+registerKeysCommand(program);
+registerAuditCommand(program);
 
 async function main(): Promise<void> {
   loadDotEnv();

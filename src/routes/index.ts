@@ -1,5 +1,9 @@
 import type { AppDeps } from '../app';
+import { buildPaymentsDomain } from '../services/payments-domain';
 import { CountingWebhookMetrics } from '../services/webhooks/webhook-metrics';
+import { createGateway } from '../stripe/default-gateway';
+import { resolveKeyring } from '../utils/encryption';
+import { paymentsApiRoutes } from './payments-routes';
 import type { RouteSpec } from './route-table';
 import { webhookRoutes } from './webhook-routes';
 
@@ -8,5 +12,14 @@ import { webhookRoutes } from './webhook-routes';
  * RouteSpec list; the order here is the order Express matches them in.
  */
 export function apiRoutes(deps: AppDeps): RouteSpec[] {
-  return [...webhookRoutes(deps, deps.webhookMetrics ?? new CountingWebhookMetrics())];
+  const payments = buildPaymentsDomain({
+    config: deps.config,
+    sequelize: deps.sequelize,
+    stripe: deps.stripe ?? createGateway(deps.config),
+    keyring: deps.piiKeyring ?? resolveKeyring(deps.config, { persist: false }),
+  });
+  return [
+    ...paymentsApiRoutes(payments),
+    ...webhookRoutes(deps, deps.webhookMetrics ?? new CountingWebhookMetrics()),
+  ];
 }

@@ -40,7 +40,9 @@ export function webhookRoutes(deps: AppDeps, metrics: IntakeDeps['metrics']): Ro
   };
   const platform: IntakeDeps = {
     ...base,
-    secrets: () => [...deps.config.stripeWebhookSecrets, ...(deps.webhookSecrets ?? [])],
+    secrets: () => [
+      ...new Set([...deps.config.stripeWebhookSecrets, ...(deps.webhookSecrets ?? [])]),
+    ],
   };
   const connect: IntakeDeps = {
     ...base,

@@ -1,4 +1,7 @@
 import type Stripe from 'stripe';
+import type { AppConfig } from '../config';
+import { createStripeClient } from './client';
+import { endpointFor } from './default-gateway';
 
 /** The Stripe reads the webhook pipeline needs: recent events and current payment intents. */
 export interface StripeEventsGateway {
@@ -19,4 +22,17 @@ export function createEventsGateway(stripe: Stripe): StripeEventsGateway {
       return (await stripe.paymentIntents.retrieve(id)) as unknown as Record<string, unknown>;
     },
   };
+}
+
+/** The gateway for this configuration: Stripe with the key, else the sandbox at `sandboxUrl`. */
+export function eventsGatewayFor(
+  config: AppConfig,
+  sandboxUrl: string | undefined,
+): StripeEventsGateway {
+  const sandbox = sandboxUrl ? new URL(sandboxUrl) : undefined;
+  const endpoint = endpointFor(
+    config,
+    sandbox && { host: sandbox.hostname, port: Number(sandbox.port) },
+  );
+  return createEventsGateway(createStripeClient(endpoint, config.stripe));
 }

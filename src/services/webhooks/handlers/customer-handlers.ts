@@ -1,6 +1,7 @@
 import { Customer } from '../../../models';
 import { shouldApply } from '../ordering';
-import { idOf, newLocalId, obj, str, type StripeObject } from '../stripe-object';
+import { newId } from '../../ids';
+import { idOf, obj, str, type StripeObject } from '../stripe-object';
 import { objectOf, type EventHandler, type HandlerContext } from './handler-context';
 
 // Limitation: a customer created from a webhook keeps no email, name or address, because the
@@ -26,7 +27,7 @@ export async function ensureCustomer(
   const found = await findCustomer(ctx, stripeCustomerId);
   if (found) return found;
   return Customer.create(
-    { id: newLocalId('cus'), stripeCustomerId, stripeEventAt: 0 },
+    { id: newId('cust'), stripeCustomerId, stripeEventAt: 0 },
     { transaction: ctx.transaction },
   );
 }

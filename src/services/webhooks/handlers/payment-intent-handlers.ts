@@ -4,17 +4,10 @@ import {
   enqueueNotification,
   type NotificationType,
 } from '../../notifications/notification-outbox';
+import { newId } from '../../ids';
+import { canMove } from '../../payment-status';
 import { paymentIntentRank, shouldApply } from '../ordering';
-import {
-  dateOf,
-  idOf,
-  listData,
-  newLocalId,
-  num,
-  obj,
-  str,
-  type StripeObject,
-} from '../stripe-object';
+import { dateOf, idOf, listData, num, obj, str, type StripeObject } from '../stripe-object';
 import { applyCharge } from './charge-handlers';
 import { objectOf, type EventHandler, type HandlerContext } from './handler-context';
 import { findPaymentByIntent, linkOrphans, refreshPaymentTotals } from './payment-links';
@@ -97,14 +90,17 @@ export async function applyPaymentIntent(
   const before = { status: payment?.status ?? null, lastPaymentError: payment?.lastPaymentError };
   if (!payment) {
     payment = await Payment.create(
-      { id: newLocalId('pay'), stripePaymentIntentId, ...fields, stripeEventAt: at },
+      { id: newId('pay'), stripePaymentIntentId, ...fields, stripeEventAt: at },
       { transaction: ctx.transaction },
     );
   } else if (
     shouldApply(
       { stripeEventAt: payment.stripeEventAt, rank: paymentIntentRank(payment.status) },
       { at, rank },
-    )
+    ) &&
+    // The API applies Stripe's answers without an event time; the state machine keeps an
+    // event that is newer than the stamp but older than that answer from moving it back.
+    canMove(payment.status, fields.status!)
   ) {
     await payment.update({ ...fields, stripeEventAt: at }, { transaction: ctx.transaction });
   } else {

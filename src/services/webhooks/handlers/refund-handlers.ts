@@ -1,6 +1,7 @@
 import { Refund } from '../../../models';
 import { refundRank, shouldApply } from '../ordering';
-import { dateOf, idOf, newLocalId, num, str, type StripeObject } from '../stripe-object';
+import { newId } from '../../ids';
+import { dateOf, idOf, num, str, type StripeObject } from '../stripe-object';
 import { objectOf, type EventHandler, type HandlerContext } from './handler-context';
 import { findPaymentByIntent, paymentIdOfCharge, refreshPaymentTotals } from './payment-links';
 
@@ -36,7 +37,7 @@ export async function applyRefund(
   });
   if (!stored) {
     stored = await Refund.create(
-      { id: newLocalId('ref'), stripeRefundId, ...fields, paymentId, stripeEventAt: at },
+      { id: newId('rfd'), stripeRefundId, ...fields, paymentId, stripeEventAt: at },
       { transaction: ctx.transaction },
     );
   } else if (
