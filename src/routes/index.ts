@@ -3,6 +3,7 @@ import { buildPaymentsDomain } from '../services/payments-domain';
 import { CountingWebhookMetrics } from '../services/webhooks/webhook-metrics';
 import { createGateway } from '../stripe/default-gateway';
 import { resolveKeyring } from '../utils/encryption';
+import { opsEventRoutes } from './ops-event-routes';
 import { paymentsApiRoutes } from './payments-routes';
 import type { RouteSpec } from './route-table';
 import { webhookRoutes } from './webhook-routes';
@@ -21,5 +22,6 @@ export function apiRoutes(deps: AppDeps): RouteSpec[] {
   return [
     ...paymentsApiRoutes(payments),
     ...webhookRoutes(deps, deps.webhookMetrics ?? new CountingWebhookMetrics()),
+    ...opsEventRoutes(deps),
   ];
 }
