@@ -11,6 +11,7 @@ import { docsRouter, openApiRoutes } from './routes/docs-routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
+import type { WebhookMetrics } from './services/webhooks/webhook-metrics';
 import type { StripeGateway } from './stripe/stripe-gateway';
 import { cardGuard } from './middleware/card-guard';
 import { requireHttpsInLiveMode } from './middleware/live-mode';
@@ -33,6 +34,12 @@ export interface AppDeps {
    * embedded mode, the secret of the endpoint registered with the sandbox at start-up.
    */
   webhookSecrets?: string[];
+  /** Signing secrets of the Connect endpoint beside `config.stripeConnectWebhookSecrets`. */
+  connectWebhookSecrets?: string[];
+  /** Counters of the webhook pipeline; the monitoring side binds them to its registry. */
+  webhookMetrics?: WebhookMetrics;
+  /** `false` serves health and documentation only (a process with SERVICE_ROLE=worker). */
+  serveApi?: boolean;
 }
 
 export interface BuiltApp {
@@ -74,7 +81,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   mountRoutes(app, [
     ...healthRoutes({ database: () => pingDatabase(deps.sequelize), ...deps.readiness }),
     ...openApiRoutes(),
-    ...apiRoutes(deps),
+    ...(deps.serveApi === false ? [] : apiRoutes(deps)),
   ]);
   app.use('/docs', docsRouter());
 

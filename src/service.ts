@@ -2,8 +2,11 @@ import type http from 'node:http';
 import { createApp } from './app';
 import type { AppConfig } from './config';
 import { openDatabase, type Database } from './db/database';
+import { startWorker, type RunningWorker } from './jobs';
 import { addressOf, closeGracefully, listen } from './lifecycle/http-server';
 import { ApiKeyService, OPS_SCOPES, STOREFRONT_SCOPES } from './services/api-key-service';
+import { CountingWebhookMetrics, type WebhookMetrics } from './services/webhooks/webhook-metrics';
+import { eventsGatewayFor } from './stripe/events-gateway';
 import { startStripeRuntime, type StripeRuntime } from './stripe/stripe-runtime';
 import { resolveKeyring } from './utils/encryption';
 import { logger } from './utils/logger';
@@ -40,7 +43,19 @@ async function bootstrapKeys(
   return { storefront: storefront.key, ops: ops.key };
 }
 
-export async function startService(config: AppConfig): Promise<RunningService> {
+/** What the process may share with its caller (the monitoring side binds the counters). */
+export interface ServiceOptions {
+  webhookMetrics?: WebhookMetrics;
+}
+
+/**
+ * Starts what `config.serviceRole` asks for: the API, the worker, or both (the default). A
+ * worker-only process still listens, serving /healthz and /readyz for its supervisor.
+ */
+export async function startService(
+  config: AppConfig,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const piiKeyring = resolveKeyring(config, { persist: true });
   const stripe = await startStripeRuntime(config);
   let database: Database;
@@ -50,14 +65,28 @@ export async function startService(config: AppConfig): Promise<RunningService> {
     await stripe.close();
     throw err;
   }
+  const webhookMetrics = options.webhookMetrics ?? new CountingWebhookMetrics();
+  const worker: RunningWorker | undefined =
+    config.serviceRole === 'api'
+      ? undefined
+      : startWorker({
+          config,
+          sequelize: database.sequelize,
+          metrics: webhookMetrics,
+          gateway: eventsGatewayFor(config, stripe.sandboxUrl),
+        });
   // Shared by reference with the app: the sandbox's secret is added once the app listens.
   const webhookSecrets = [...config.stripeWebhookSecrets];
+  const serveApi = config.serviceRole !== 'worker';
   const built = createApp({
     config,
     sequelize: database.sequelize,
     stripe: stripe.gateway,
     piiKeyring,
     webhookSecrets,
+    webhookMetrics,
+    serveApi,
+    readiness: worker ? { worker: worker.ready } : {},
   });
   let server: http.Server;
   let keys: BootstrapKeys | undefined;
@@ -66,10 +95,11 @@ export async function startService(config: AppConfig): Promise<RunningService> {
     server = await listen(built.app, config.port, config.host);
     const { port } = addressOf(server);
     url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-    const secret = await stripe.registerWebhookEndpoint(url);
+    const secret = serveApi ? await stripe.registerWebhookEndpoint(url) : undefined;
     if (secret) webhookSecrets.push(secret);
     keys = await bootstrapKeys(database, new ApiKeyService(database.sequelize));
   } catch (err) {
+    await worker?.stop();
     await built.close();
     await database.close();
     await stripe.close();
@@ -81,6 +111,7 @@ export async function startService(config: AppConfig): Promise<RunningService> {
     stopping ??= (async () => {
       logger.info('service stopping', {});
       await closeGracefully(server, Math.max(config.shutdownTimeoutMs - 1000, 500));
+      await worker?.stop();
       await built.close();
       await stripe.close();
       await database.close();

@@ -1,9 +1,12 @@
 import type { AppDeps } from '../app';
 import { buildPaymentsDomain } from '../services/payments-domain';
+import { CountingWebhookMetrics } from '../services/webhooks/webhook-metrics';
 import { createGateway } from '../stripe/default-gateway';
 import { resolveKeyring } from '../utils/encryption';
+import { opsEventRoutes } from './ops-event-routes';
 import { paymentsApiRoutes } from './payments-routes';
 import type { RouteSpec } from './route-table';
+import { webhookRoutes } from './webhook-routes';
 
 /**
  * Every route of the public API, feature by feature. Each feature module returns its own
@@ -16,5 +19,9 @@ export function apiRoutes(deps: AppDeps): RouteSpec[] {
     stripe: deps.stripe ?? createGateway(deps.config),
     keyring: deps.piiKeyring ?? resolveKeyring(deps.config, { persist: false }),
   });
-  return [...paymentsApiRoutes(payments)];
+  return [
+    ...paymentsApiRoutes(payments),
+    ...webhookRoutes(deps, deps.webhookMetrics ?? new CountingWebhookMetrics()),
+    ...opsEventRoutes(deps),
+  ];
 }
