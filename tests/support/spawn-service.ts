@@ -18,7 +18,10 @@ export interface SpawnedService {
   stop(): Promise<number | null>;
 }
 
-/** Runs `src/server.ts` as a real process (as `npm start` does) and waits for its banner. */
+/**
+ * Runs `src/server.ts` as a real process, exactly as `npm start` does (`node --import tsx`, one
+ * process, so SIGTERM reaches the service itself), and waits for its banner.
+ */
 /**
  * The child runs as a user's `npm start` would: without the test run's DATABASE_URL and
  * NODE_ENV unless the test passes them.
@@ -27,15 +30,11 @@ function startEntryPoint(env: Record<string, string>): ChildProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info' };
   delete childEnv.DATABASE_URL;
   delete childEnv.NODE_ENV;
-  return spawn(
-    process.execPath,
-    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/server.ts'],
-    {
-      cwd: ROOT,
-      env: { ...childEnv, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...childEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 export async function spawnService(
