@@ -11,6 +11,10 @@ import { docsRouter, openApiRoutes } from './routes/docs-routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
+import type { StripeGateway } from './stripe/stripe-gateway';
+import { cardGuard } from './middleware/card-guard';
+import { requireHttpsInLiveMode } from './middleware/live-mode';
+import type { Keyring } from './utils/encryption';
 
 /** What the HTTP app needs from the process; tests build it with their own. */
 export interface AppDeps {
@@ -20,6 +24,15 @@ export interface AppDeps {
   readiness?: Record<string, ReadinessCheck>;
   /** Prefix of this app's rate-limit counters, so separate apps in tests do not share them. */
   rateLimitPrefix?: string;
+  /** Stripe, as the payments domain calls it; default: from config (Stripe or the sandbox). */
+  stripe?: StripeGateway;
+  /** Keys encrypting personal fields; default: from config (a per-process key in tests). */
+  piiKeyring?: Keyring;
+  /**
+   * Secrets that sign genuine webhook deliveries: config.stripeWebhookSecrets plus, in the
+   * embedded mode, the secret of the endpoint registered with the sandbox at start-up.
+   */
+  webhookSecrets?: string[];
 }
 
 export interface BuiltApp {
@@ -56,6 +69,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     prefix: deps.rateLimitPrefix,
   });
   app.use('/v1', limiter.middleware);
+  app.use('/v1', requireHttpsInLiveMode(config), cardGuard);
 
   mountRoutes(app, [
     ...healthRoutes({ database: () => pingDatabase(deps.sequelize), ...deps.readiness }),

@@ -42,6 +42,11 @@ export interface AppConfig {
   /** Port of the built-in sandbox; 0 picks a free one. */
   sandboxPort: number;
   stripe: StripeSettings;
+  /**
+   * Keys encrypting personal fields at rest, `id:base64(32 bytes)` comma-separated, the first
+   * active. Unset: generated once and kept under dataDir (refused in production).
+   */
+  piiEncryptionKeys: string | undefined;
   /** Seconds the process may take to stop after SIGTERM before it exits anyway. */
   shutdownTimeoutMs: number;
 }
@@ -84,6 +89,9 @@ const envSchema = Joi.object({
   STRIPE_WEBHOOK_SECRET: Joi.string().pattern(/^whsec_[A-Za-z0-9]+(,\s*whsec_[A-Za-z0-9]+)*$/),
   SANDBOX_PORT: Joi.number().integer().min(0).max(65535).default(0),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
+  PII_ENCRYPTION_KEYS: Joi.string().pattern(
+    /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/,
+  ),
 }).unknown(true);
 
 function loadStripeSettings(nodeEnv: NodeEnv): StripeSettings {
@@ -125,6 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'STRIPE_WEBHOOK_SECRET',
     );
   }
+  if (nodeEnv === 'production' && !v.PII_ENCRYPTION_KEYS) {
+    throw new ConfigError(
+      'Invalid environment variable PII_ENCRYPTION_KEYS: required in production',
+      'PII_ENCRYPTION_KEYS',
+    );
+  }
   const databaseUrl = v.DATABASE_URL as string | undefined;
   return {
     nodeEnv,
@@ -143,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeWebhookSecrets,
     sandboxPort: v.SANDBOX_PORT,
     stripe: loadStripeSettings(nodeEnv),
+    piiEncryptionKeys: v.PII_ENCRYPTION_KEYS,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
   };
 }

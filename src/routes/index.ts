@@ -1,10 +1,20 @@
 import type { AppDeps } from '../app';
+import { buildPaymentsDomain } from '../services/payments-domain';
+import { createGateway } from '../stripe/default-gateway';
+import { resolveKeyring } from '../utils/encryption';
+import { paymentsApiRoutes } from './payments-routes';
 import type { RouteSpec } from './route-table';
 
 /**
  * Every route of the public API, feature by feature. Each feature module returns its own
  * RouteSpec list; the order here is the order Express matches them in.
  */
-export function apiRoutes(_deps: AppDeps): RouteSpec[] {
-  return [];
+export function apiRoutes(deps: AppDeps): RouteSpec[] {
+  const payments = buildPaymentsDomain({
+    config: deps.config,
+    sequelize: deps.sequelize,
+    stripe: deps.stripe ?? createGateway(deps.config),
+    keyring: deps.piiKeyring ?? resolveKeyring(deps.config, { persist: false }),
+  });
+  return [...paymentsApiRoutes(payments)];
 }
