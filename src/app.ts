@@ -11,6 +11,7 @@ import { docsRouter, openApiRoutes } from './routes/docs-routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
+import type { BillingGateway } from './stripe/billing-gateway';
 import type { StripeGateway } from './stripe/stripe-gateway';
 import { cardGuard } from './middleware/card-guard';
 import { requireHttpsInLiveMode } from './middleware/live-mode';
@@ -33,6 +34,13 @@ export interface AppDeps {
    * embedded mode, the secret of the endpoint registered with the sandbox at start-up.
    */
   webhookSecrets?: string[];
+  /** Stripe Billing, as the subscriptions domain calls it; default: from config. */
+  billing?: BillingGateway;
+  /**
+   * The current Unix second, for entitlements and trial checks; default: the wall clock.
+   * Tests pass the sandbox's clock, which they advance.
+   */
+  clock?: () => number;
 }
 
 export interface BuiltApp {

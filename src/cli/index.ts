@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadDotEnv } from '../config';
 import { setLogLevel } from '../utils/logger';
+import { registerCatalogCommand } from './commands/catalog-command';
 import { registerMigrateCommand } from './commands/migrate-command';
 
 /**
@@ -14,6 +15,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerMigrateCommand(program);
+registerCatalogCommand(program);
 
 async function main(): Promise<void> {
   loadDotEnv();

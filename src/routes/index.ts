@@ -1,8 +1,11 @@
 import type { AppDeps } from '../app';
 import { buildPaymentsDomain } from '../services/payments-domain';
+import { buildSubscriptionsDomain } from '../services/subscriptions/subscriptions-domain';
+import { createBillingGateway } from '../stripe/billing-gateway';
 import { createGateway } from '../stripe/default-gateway';
 import { resolveKeyring } from '../utils/encryption';
 import { paymentsApiRoutes } from './payments-routes';
+import { subscriptionsApiRoutes } from './subscriptions-routes';
 import type { RouteSpec } from './route-table';
 
 /**
@@ -16,5 +19,11 @@ export function apiRoutes(deps: AppDeps): RouteSpec[] {
     stripe: deps.stripe ?? createGateway(deps.config),
     keyring: deps.piiKeyring ?? resolveKeyring(deps.config, { persist: false }),
   });
-  return [...paymentsApiRoutes(payments)];
+  const subscriptions = buildSubscriptionsDomain({
+    config: deps.config,
+    sequelize: deps.sequelize,
+    billing: deps.billing ?? createBillingGateway(deps.config),
+    clock: deps.clock,
+  });
+  return [...paymentsApiRoutes(payments), ...subscriptionsApiRoutes(subscriptions, payments)];
 }

@@ -72,9 +72,9 @@ export async function applySubscriptionState(
 }
 
 /**
- * Records what an API answer said about a subscription without claiming a time: the row is
- * created when missing, and updated only while no event has been applied to it yet. Events
- * remain the source of truth; this only makes the answer's state visible at once.
+ * Records what an API answer said about a subscription. The answer is the newest state at the
+ * moment of the call, so it is written at once, but it claims no event time: the stamp stays,
+ * and the events of the same change (stamped at or after it) still apply over it.
  */
 export async function recordApiState(
   snapshot: SubscriptionSnapshot,
@@ -82,10 +82,10 @@ export async function recordApiState(
   owner: { ownerId: string; customerId: string },
 ): Promise<Subscription> {
   const { row } = await lockOrCreate(snapshot, transaction);
-  const updates: Partial<Subscription> = {};
-  if (row.ownerId === null) Object.assign(updates, owner);
-  if (row.stripeEventAt === 0) Object.assign(updates, snapshotFields(snapshot));
-  if (Object.keys(updates).length > 0) await row.update(updates, { transaction });
+  const updates: Partial<Subscription> = snapshotFields(snapshot);
+  if (row.ownerId === null) updates.ownerId = owner.ownerId;
+  if (row.customerId === null && owner.customerId) updates.customerId = owner.customerId;
+  await row.update(updates, { transaction });
   return row;
 }
 
