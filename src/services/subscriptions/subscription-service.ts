@@ -133,26 +133,21 @@ export class SubscriptionService {
     const price = await this.activePrice(input.price);
     const trialEnd = trialEndFor(input, this.now());
     const scope = caller.scope!;
-    if (input.payment_method) {
-      await this.billing.attachPaymentMethod(
-        input.payment_method,
-        customer.stripeCustomerId,
-        scope,
-      );
-      await this.billing.setDefaultPaymentMethod(customer.stripeCustomerId, input.payment_method);
-    }
+    const paymentMethod = input.payment_method
+      ? await this.attachAsDefault(customer, input.payment_method, scope)
+      : undefined;
     let subscription = await this.billing.createSubscription(
       {
         stripeCustomerId: customer.stripeCustomerId,
         stripePriceId: price.stripePriceId,
         quantity: input.quantity ?? 1,
-        paymentMethod: input.payment_method,
+        paymentMethod,
         trialEnd,
         metadata: input.metadata ?? {},
       },
       scope,
     );
-    const pendingPayment = await this.payFirstInvoice(subscription, input.payment_method, scope);
+    const pendingPayment = await this.payFirstInvoice(subscription, paymentMethod, scope);
     if (pendingPayment?.status === 'succeeded' || pendingPayment === null) {
       subscription = await this.billing.retrieveSubscription(subscription.id);
     }
@@ -169,6 +164,24 @@ export class SubscriptionService {
       row,
       pendingPayment: pendingPayment?.status === 'succeeded' ? null : pendingPayment,
     };
+  }
+
+  /**
+   * Attaches the payment method and makes it the customer's default. Attaching a test token
+   * (`pm_card_visa`) makes a new payment method, so the returned id is the one used after.
+   */
+  private async attachAsDefault(
+    customer: Customer,
+    paymentMethod: string,
+    scope: IdempotencyScope,
+  ): Promise<string> {
+    const attached = await this.billing.attachPaymentMethod(
+      paymentMethod,
+      customer.stripeCustomerId,
+      scope,
+    );
+    await this.billing.setDefaultPaymentMethod(customer.stripeCustomerId, attached.id);
+    return attached.id;
   }
 
   private async payFirstInvoice(
