@@ -12,6 +12,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
 import type { BillingGateway } from './stripe/billing-gateway';
+import type { WebhookMetrics } from './services/webhooks/webhook-metrics';
 import type { StripeGateway } from './stripe/stripe-gateway';
 import { cardGuard } from './middleware/card-guard';
 import { requireHttpsInLiveMode } from './middleware/live-mode';
@@ -41,6 +42,12 @@ export interface AppDeps {
    * Tests pass the sandbox's clock, which they advance.
    */
   clock?: () => number;
+  /** Signing secrets of the Connect endpoint beside `config.stripeConnectWebhookSecrets`. */
+  connectWebhookSecrets?: string[];
+  /** Counters of the webhook pipeline; the monitoring side binds them to its registry. */
+  webhookMetrics?: WebhookMetrics;
+  /** `false` serves health and documentation only (a process with SERVICE_ROLE=worker). */
+  serveApi?: boolean;
 }
 
 export interface BuiltApp {
@@ -82,7 +89,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   mountRoutes(app, [
     ...healthRoutes({ database: () => pingDatabase(deps.sequelize), ...deps.readiness }),
     ...openApiRoutes(),
-    ...apiRoutes(deps),
+    ...(deps.serveApi === false ? [] : apiRoutes(deps)),
   ]);
   app.use('/docs', docsRouter());
 

@@ -5,16 +5,27 @@ import { logger, setLogLevel } from './utils/logger';
 function banner(config: AppConfig, service: RunningService): string {
   const stripe =
     config.stripeMode === 'sandbox'
-      ? 'built-in Stripe sandbox'
+      ? `built-in Stripe sandbox at ${service.stripe.sandboxUrl} (webhooks signed and delivered)`
       : `Stripe ${config.stripeMode} mode`;
-  return [
+  const lines = [
     '',
     `Payments service listening on ${service.url}`,
     `  database: ${service.database.mode} (${service.database.description})`,
     `  stripe:   ${stripe}`,
     `  health:   ${service.url}/readyz   API docs: ${service.url}/docs`,
-    '',
-  ].join('\n');
+  ];
+  const keys = service.bootstrapKeys;
+  if (keys) {
+    lines.push(
+      '',
+      'First start: two API keys were created. They are shown only now; keep them.',
+      `  storefront key (payments, customers): ${keys.storefront}`,
+      `  ops key (admin, reports, reviews):     ${keys.ops}`,
+      `  try: curl -H "Authorization: Bearer ${keys.storefront}" ${service.url}/v1/payments`,
+      '  more keys: npm run cli -- keys create --name NAME --scopes payments:read,payments:write',
+    );
+  }
+  return [...lines, ''].join('\n');
 }
 
 async function main(): Promise<void> {

@@ -2,11 +2,13 @@ import type { AppDeps } from '../app';
 import { buildPaymentsDomain } from '../services/payments-domain';
 import { buildSubscriptionsDomain } from '../services/subscriptions/subscriptions-domain';
 import { createBillingGateway } from '../stripe/billing-gateway';
+import { CountingWebhookMetrics } from '../services/webhooks/webhook-metrics';
 import { createGateway } from '../stripe/default-gateway';
 import { resolveKeyring } from '../utils/encryption';
 import { paymentsApiRoutes } from './payments-routes';
 import { subscriptionsApiRoutes } from './subscriptions-routes';
 import type { RouteSpec } from './route-table';
+import { webhookRoutes } from './webhook-routes';
 
 /**
  * Every route of the public API, feature by feature. Each feature module returns its own
@@ -25,5 +27,9 @@ export function apiRoutes(deps: AppDeps): RouteSpec[] {
     billing: deps.billing ?? createBillingGateway(deps.config),
     clock: deps.clock,
   });
-  return [...paymentsApiRoutes(payments), ...subscriptionsApiRoutes(subscriptions, payments)];
+  return [
+    ...paymentsApiRoutes(payments),
+    ...subscriptionsApiRoutes(subscriptions, payments),
+    ...webhookRoutes(deps, deps.webhookMetrics ?? new CountingWebhookMetrics()),
+  ];
 }

@@ -181,6 +181,12 @@ export class RefundService {
     scope: IdempotencyScope,
   ): Promise<Refund> {
     return this.sequelize.transaction(async (transaction) => {
+      // Payment row first: settlements of one payment run one at a time, and each statement
+      // after the lock sees the refunds the previous settlement committed.
+      await this.sequelize.query('SELECT id FROM payments WHERE id = :id FOR UPDATE', {
+        transaction,
+        replacements: { id: refund.paymentId },
+      });
       const locked = await Refund.findByPk(refund.id, {
         transaction,
         lock: transaction.LOCK.UPDATE,

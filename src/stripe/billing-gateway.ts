@@ -259,3 +259,12 @@ export function createBillingGateway(
 ): BillingGateway {
   return new BillingGateway(createStripeClient(endpointFor(config, sandbox), config.stripe));
 }
+
+/** The billing gateway of a running process: Stripe, or the sandbox it started at `sandboxUrl`. */
+export function billingGatewayFor(config: AppConfig, sandboxUrl: string | undefined) {
+  const sandbox = sandboxUrl ? new URL(sandboxUrl) : undefined;
+  return createBillingGateway(
+    config,
+    sandbox && { host: sandbox.hostname, port: Number(sandbox.port) },
+  );
+}

@@ -85,7 +85,10 @@ export type AmountProblem =
 export function checkChargeAmount(amount: unknown, currency: string): AmountProblem | undefined {
   const rule = currencyRule(currency);
   if (!rule) {
-    return { code: 'currency_not_supported', message: `Currency ${currency} is not supported.` };
+    return {
+      code: 'currency_not_supported',
+      message: `currency ${currency} is not supported (supported: ${SUPPORTED_CURRENCIES.join(', ')}).`,
+    };
   }
   return checkAmount(amount, currency, rule.minimum);
 }

@@ -121,8 +121,6 @@ export function createCharge(
     currency: pi.currency,
     customer: pi.customer,
     description: pi.description,
-    destination: null,
-    dispute: null,
     disputed: false,
     failure_balance_transaction: null,
     failure_code: failed ? card.decline!.code : null,
@@ -142,6 +140,7 @@ export function createCharge(
         brand: pmCard.brand,
         checks: pmCard.checks,
         country: pmCard.country,
+        electronic_commerce_indicator: null,
         exp_month: pmCard.exp_month,
         exp_year: pmCard.exp_year,
         extended_authorization: { status: 'disabled' },
@@ -158,6 +157,7 @@ export function createCharge(
         overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
         regulated_status: 'unregulated',
         three_d_secure: null,
+        transaction_link_id: null,
         wallet: null,
       },
       type: 'card',
@@ -171,7 +171,6 @@ export function createCharge(
       object: 'list',
       data: [],
       has_more: false,
-      total_count: 0,
       url: `/v1/charges/${id}/refunds`,
     },
     review: null,
@@ -181,7 +180,7 @@ export function createCharge(
     statement_descriptor: pi.statement_descriptor ?? null,
     statement_descriptor_suffix: pi.statement_descriptor_suffix ?? null,
     status: failed ? 'failed' : 'succeeded',
-    transfer_data: pi.transfer_data ?? null,
+    transfer_data: pi.transfer_data ? { amount: null, ...(pi.transfer_data as object) } : null,
     transfer_group: pi.transfer_group ?? null,
   };
   return state.store.insert(charge);
@@ -249,7 +248,9 @@ export function openDispute(
       has_evidence: false,
       past_due: false,
       submission_count: 0,
+      submission_method: 'not_submitted',
     },
+    intended_submission_method: null,
     is_charge_refundable: inquiry,
     livemode: false,
     metadata: {},
@@ -258,6 +259,7 @@ export function openDispute(
       card: {
         brand: (charge.payment_method_details as { card: { brand: string } }).card.brand,
         case_type: inquiry ? 'inquiry' : 'chargeback',
+        network: (charge.payment_method_details as { card: { brand: string } }).card.brand,
         network_reason_code: inquiry ? '10.4' : '83',
       },
       type: 'card',
@@ -302,7 +304,7 @@ export const EVIDENCE_FIELDS = [
 ] as const;
 
 function emptyEvidence(): Record<string, unknown> {
-  const e: Record<string, unknown> = { enhanced_evidence: {} };
+  const e: Record<string, unknown> = { appeal: null, enhanced_evidence: {} };
   for (const f of EVIDENCE_FIELDS) e[f] = null;
   return e;
 }

@@ -33,19 +33,29 @@ function invoiceMap(state: SandboxState): Map<string, string> {
   return m;
 }
 
-function line(state: SandboxState, invoiceId: string, currency: string, l: LineInput) {
+function line(invoiceId: string, currency: string, subscriptionId: string | null, l: LineInput) {
   const price = l.price ?? null;
   const parent = l.subscriptionItem
     ? {
         type: 'subscription_item_details',
+        invoice_item_details: null,
         subscription_item_details: {
+          invoice_item: l.invoiceItem?.id ?? null,
           proration: !!l.proration,
+          proration_details: { credited_items: null },
+          subscription: subscriptionId,
           subscription_item: l.subscriptionItem,
         },
       }
     : {
         type: 'invoice_item_details',
-        invoice_item_details: { invoice_item: l.invoiceItem?.id ?? null, proration: !!l.proration },
+        subscription_item_details: null,
+        invoice_item_details: {
+          invoice_item: l.invoiceItem?.id ?? null,
+          proration: !!l.proration,
+          proration_details: { credited_items: null },
+          subscription: subscriptionId,
+        },
       };
   return {
     id: newId('il'),
@@ -63,11 +73,14 @@ function line(state: SandboxState, invoiceId: string, currency: string, l: LineI
     period: l.period,
     pretax_credit_amounts: [],
     pricing: {
-      price_details: price ? { price: price.id, product: price.product } : null,
+      price_details: price ? { price: price.id, product: price.product } : undefined,
       type: 'price_details',
       unit_amount_decimal: price ? String(price.unit_amount) : String(l.amount),
     },
     quantity: l.quantity,
+    quantity_decimal: String(l.quantity),
+    subscription: subscriptionId,
+    subtotal: l.amount,
     taxes: [],
   };
 }
@@ -91,7 +104,8 @@ export function createInvoice(state: SandboxState, input: InvoiceInput, meta: Re
   const id = newId('in');
   const now = state.now();
   const c = input.customer;
-  const lines = input.lines.map((l) => line(state, id, input.currency, l));
+  const subId = input.subscription?.id ?? null;
+  const lines = input.lines.map((l) => line(id, input.currency, subId, l));
   const total = lines.reduce((sum, l) => sum + l.amount, 0);
   const periods = input.lines.map((l) => l.period);
   const sub = input.subscription ?? null;
@@ -152,7 +166,6 @@ export function createInvoice(state: SandboxState, input: InvoiceInput, meta: Re
       object: 'list',
       data: lines,
       has_more: false,
-      total_count: lines.length,
       url: `/v1/invoices/${id}/lines`,
     },
     livemode: false,

@@ -233,6 +233,7 @@ export function newSubscriptionItem(
     billing_thresholds: null,
     created: state.now(),
     current_period_end: 0,
+    current_trial: null,
     current_period_start: 0,
     discounts: [],
     metadata,

@@ -64,7 +64,9 @@ export function createInvoiceItem(
       : null,
     period: input.period ?? { start: now, end: now },
     pricing: {
-      price_details: input.price ? { price: input.price.id, product: input.price.product } : null,
+      price_details: input.price
+        ? { price: input.price.id, product: input.price.product }
+        : undefined,
       type: 'price_details',
       unit_amount_decimal: String(input.price?.unit_amount ?? input.amount),
     },

@@ -142,6 +142,7 @@ export function createPaymentIntent(state: SandboxState, form: Params, meta: Req
   const pi: StripeObject = {
     id,
     object: 'payment_intent',
+    allowed_payment_method_types: null,
     amount: p.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
@@ -163,11 +164,13 @@ export function createPaymentIntent(state: SandboxState, form: Params, meta: Req
     last_payment_error: null,
     latest_charge: null,
     livemode: false,
+    managed_payments: null,
     metadata: mergeMetadata({}, p.metadata),
     next_action: null,
     on_behalf_of: p.on_behalf_of ?? null,
     payment_method: null,
     payment_method_configuration_details: null,
+    payment_record: null,
     payment_method_options: {
       card: {
         installments: null,

@@ -73,6 +73,7 @@ export function createProduct(state: SandboxState, p: Record<string, unknown>, m
     shippable: p.shippable ?? null,
     statement_descriptor: p.statement_descriptor ?? null,
     tax_code: p.tax_code ?? null,
+    tax_details: null,
     type: 'service',
     unit_label: p.unit_label ?? null,
     updated: now,

@@ -94,6 +94,7 @@ export function createRefund(state: SandboxState, form: Params, meta: RequestMet
     id,
     object: 'refund',
     amount,
+    application: null,
     balance_transaction: txn.id,
     charge: charge.id,
     created: state.now(),
@@ -120,9 +121,8 @@ export function createRefund(state: SandboxState, form: Params, meta: RequestMet
   state.store.insert(refund);
   charge.amount_refunded = (charge.amount_refunded as number) + amount;
   charge.refunded = charge.amount_refunded === charge.amount;
-  const refunds = charge.refunds as { data: StripeObject[]; total_count: number };
+  const refunds = charge.refunds as { data: StripeObject[] };
   refunds.data.unshift(refund);
-  refunds.total_count++;
   state.emit('refund.created', refund, meta);
   state.emit('charge.refunded', charge, meta);
   const card = state.cards.get(charge.payment_method as string);

@@ -176,12 +176,13 @@ function buildSubscription(
     automatic_tax: { disabled_reason: null, enabled: false, liability: null },
     billing_cycle_anchor: now,
     billing_cycle_anchor_config: null,
-    billing_mode: { flexible: null, type: 'classic', updated_at: null },
+    billing_mode: { flexible: null, type: 'classic', updated_at: now },
+    billing_schedules: [],
     billing_thresholds: null,
     cancel_at: null,
     cancel_at_period_end: false,
     canceled_at: null,
-    cancellation_details: { comment: null, feedback: null, reason: null },
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
     collection_method: p.collection_method ?? 'charge_automatically',
     created: now,
     currency: prices[0].currency,
@@ -194,16 +195,22 @@ function buildSubscription(
     description: p.description ?? null,
     discounts: [],
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: 'self' },
+    },
     items: {
       object: 'list',
       data: items,
       has_more: false,
-      total_count: items.length,
       url: `/v1/subscription_items?subscription=${id}`,
     },
     latest_invoice: null,
     livemode: false,
+    managed_payments: null,
     metadata: mergeMetadata({}, p.metadata),
     next_pending_invoice_item_invoice: null,
     on_behalf_of: null,
@@ -222,7 +229,12 @@ function buildSubscription(
     test_clock: null,
     transfer_data: null,
     trial_end: null,
-    trial_settings: { end_behavior: { missing_payment_method: missing ?? 'create_invoice' } },
+    trial_settings: {
+      end_behavior: {
+        billing_cycle_anchor: null,
+        missing_payment_method: missing ?? 'create_invoice',
+      },
+    },
     trial_start: null,
   } as StripeObject;
 }
@@ -514,7 +526,6 @@ function applyItems(
   if (items.length === 0)
     throw invalidParam('items', 'A subscription must keep at least one item.');
   checkSameCycle(items.map((x) => x.price));
-  (sub.items as { total_count: number }).total_count = items.length;
   if (sub.status === 'trialing' || behavior === 'none') return;
   const prorations = prorate(state, sub, changes, meta);
   if (behavior === 'always_invoice' && prorations.length > 0) {

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Subscription, SubscriptionInvoice } from '../../models';
+import { newLocalId } from '../webhooks/stripe-object';
 import { presentInvoice, presentSubscription } from './subscription-presenter';
 
 /** Subscription changes the storefront must act on, sent through the notification outbox. */
@@ -26,7 +26,7 @@ export async function enqueueSubscriptionNotification(
   request: SubscriptionNotification,
   transaction: Transaction,
 ): Promise<void> {
-  const id = `ntf_${randomBytes(18).toString('base64url').replace(/[-_]/g, '').slice(0, 24)}`;
+  const id = newLocalId('ntf');
   const data: Record<string, unknown> = { subscription: presentSubscription(request.subscription) };
   if (request.invoice) data.invoice = presentInvoice(request.invoice);
   const body = { id, type: request.type, created: Math.floor(Date.now() / 1000), data };
