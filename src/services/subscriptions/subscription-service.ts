@@ -79,6 +79,8 @@ export class SubscriptionService {
     return row;
   }
 
+  // Limitation: the list answers the newest 100 without pagination, because a storefront lists
+  // one customer's few subscriptions; cursor pagination like the customers list would lift it.
   list(caller: Caller, customerId?: string): Promise<Subscription[]> {
     return Subscription.findAll({
       where: { ownerId: caller.ownerId, ...(customerId ? { customerId } : {}) },

@@ -64,6 +64,8 @@ export interface SubscriptionSnapshot {
   metadata: Record<string, string>;
 }
 
+// Limitation: only the first subscription item is kept (price, quantity, period), because the
+// catalogue sells one price per subscription; multi-item subscriptions would need an items table.
 function firstItem(subscription: StripeFields): StripeFields | null {
   const data = child(subscription, 'items')?.data;
   return Array.isArray(data) && data[0] && typeof data[0] === 'object'
@@ -121,6 +123,10 @@ export function subscriptionRank(snapshot: SubscriptionSnapshot): number {
  * and at least as far along. An older event therefore never overwrites newer state, and a
  * duplicate re-applies the same values.
  */
+// Limitation: two states of one subscription stamped with the same second and the same rank
+// (cancel_at_period_end set then unset within one second) apply in arrival order, because
+// Stripe's events carry no finer clock; refetching the subscription from Stripe when such a
+// tie meets different values would settle it.
 export function isNewer(
   stored: { stripeEventAt: number; stripeRank: number },
   incoming: { at: number; rank: number },

@@ -11,6 +11,9 @@ export interface SubscriptionsDomain {
   entitlements: EntitlementService;
 }
 
+// Limitation: entitlements are computed against this process's wall clock, so with Stripe test
+// clocks (or the sandbox's advanced time) "now" differs from the subscription's; the clock is
+// injectable (AppDeps.clock) and tests pass the sandbox's, production has no other clock.
 /** The wall clock in Unix seconds. */
 export const wallClock = (): number => Math.floor(Date.now() / 1000);
 
