@@ -21,6 +21,8 @@ export interface SubscriptionHarness {
   billing: BillingGateway;
   ctx: TestContext;
   key: string;
+  /** Signing secrets the app accepts; a test that registers an endpoint adds its secret. */
+  webhookSecrets: string[];
   http: ReturnType<typeof api>;
   close(): Promise<void>;
 }
@@ -33,10 +35,12 @@ export async function startSubscriptionHarness(
   const endpoint = { host: '127.0.0.1', port: sandbox.port };
   const config = testConfig(env);
   const billing = createBillingGateway(config, endpoint);
+  const webhookSecrets: string[] = [];
   const ctx = await startTestApp(env, {
     stripe: createGateway(config, endpoint),
     billing,
     clock: () => sandbox.now(),
+    webhookSecrets,
   });
   await syncConfiguredCatalog(ctx.config, billing);
   const { key } = await new ApiKeyService(ctx.sequelize).create({
@@ -55,6 +59,7 @@ export async function startSubscriptionHarness(
     billing,
     ctx,
     key,
+    webhookSecrets,
     http: api(ctx.built.app),
     async close() {
       await ctx.close();
