@@ -112,4 +112,55 @@ describe('POST /v1/subscriptions/{id} (change)', () => {
     const res = await change(member, { quantity: 2, proration_behavior: 'sometimes' }).expect(400);
     expect(res.body.error.details[0].field).toBe('proration_behavior');
   });
+
+  test('When previewed then changed with always_invoice, then the charge matches the preview', async () => {
+    const member = await monthlyMember();
+    advance(h, 12 * DAY);
+    const preview = await h.http
+      .get(
+        `/v1/subscriptions/${member.id}/preview` +
+          '?price=membership_plus_monthly&proration_behavior=always_invoice',
+      )
+      .set(auth(h))
+      .expect(200);
+    expect(preview.body.amount_due).toBeGreaterThan(0);
+    expect(preview.body.proration_amount).toBe(preview.body.amount_due);
+    expect(preview.body.lines.every((l: { proration: boolean }) => l.proration)).toBe(true);
+    advance(h, 3600);
+    await change(member, {
+      price: 'membership_plus_monthly',
+      proration_behavior: 'always_invoice',
+      proration_date: preview.body.proration_date,
+    }).expect(200);
+    const charged = (await invoicesOf(member))[0]!;
+    expect(charged.amount_paid).toBe(preview.body.amount_due);
+  });
+
+  test('When previewed with create_prorations, then it is the next renewal invoice', async () => {
+    const member = await monthlyMember();
+    advance(h, 20 * DAY);
+    const preview = await h.http
+      .get(`/v1/subscriptions/${member.id}/preview?quantity=3`)
+      .set(auth(h))
+      .expect(200);
+    expect(preview.body.proration_behavior).toBe('create_prorations');
+    await change(member, { quantity: 3, proration_date: preview.body.proration_date }).expect(200);
+    advance(h, member.periodEnd - h.sandbox.now() + 60);
+    const renewal = (await invoicesOf(member))[0]!;
+    expect(renewal.amount_paid).toBe(preview.body.amount_due);
+  });
+
+  test('When previewed with proration none, then only the next period at the new price shows', async () => {
+    const member = await monthlyMember();
+    const preview = await h.http
+      .get(
+        `/v1/subscriptions/${member.id}/preview?price=membership_plus_monthly&proration_behavior=none`,
+      )
+      .set(auth(h))
+      .expect(200);
+    expect(preview.body).toMatchObject({ amount_due: 3000, proration_amount: 0 });
+    // A preview changes nothing.
+    const row = (await Subscription.findByPk(member.id))!;
+    expect(row.unitAmount).toBe(1500);
+  });
 });
