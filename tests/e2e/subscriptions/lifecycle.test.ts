@@ -208,3 +208,52 @@ describe('GET /v1/subscriptions', () => {
       .expect(404);
   });
 });
+
+describe('pause and resume collection', () => {
+  test('When collection is paused, then the renewal is voided; resumed, the next one is paid', async () => {
+    const sub = await subscribe({ payment_method: 'pm_card_visa' });
+    const paused = await h.http
+      .post(`/v1/subscriptions/${sub.id}/pause-collection`)
+      .set(auth(h))
+      .send({ behavior: 'void' })
+      .expect(200);
+    expect(paused.body.pause_collection).toEqual({ behavior: 'void', resumes_at: null });
+    expect(paused.body.status).toBe('active');
+
+    advance(h, sub.current_period_end - h.sandbox.now() + 60);
+    const row = (await Subscription.findByPk(sub.id))!;
+    const voided = await h.stripe.invoices.list({ subscription: row.stripeSubscriptionId });
+    expect(voided.data[0]).toMatchObject({ status: 'void', billing_reason: 'subscription_cycle' });
+
+    const resumed = await h.http
+      .post(`/v1/subscriptions/${sub.id}/resume-collection`)
+      .set(auth(h))
+      .expect(200);
+    expect(resumed.body.pause_collection).toBeNull();
+    await sync(sub);
+    const current = await retrieve(sub.id);
+    advance(h, current.current_period_end - h.sandbox.now() + 60);
+    const invoices = await h.stripe.invoices.list({ subscription: row.stripeSubscriptionId });
+    expect(invoices.data[0]).toMatchObject({ status: 'paid', amount_paid: 1500 });
+    await expectOrderIndependent(sub);
+  });
+
+  test('When collection is not paused, then resume-collection is 409', async () => {
+    const sub = await subscribe({ payment_method: 'pm_card_visa' });
+    const res = await h.http
+      .post(`/v1/subscriptions/${sub.id}/resume-collection`)
+      .set(auth(h))
+      .expect(409);
+    expect(res.body.error.code).toBe('collection_not_paused');
+  });
+
+  test('When resumes_at is in the past, then 400 naming it', async () => {
+    const sub = await subscribe({ payment_method: 'pm_card_visa' });
+    const res = await h.http
+      .post(`/v1/subscriptions/${sub.id}/pause-collection`)
+      .set(auth(h))
+      .send({ behavior: 'void', resumes_at: 1_000_000_000 })
+      .expect(400);
+    expect(res.body.error.details[0].field).toBe('resumes_at');
+  });
+});
