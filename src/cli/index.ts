@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadDotEnv } from '../config';
 import { setLogLevel } from '../utils/logger';
 import { registerAuditCommand } from './commands/audit-command';
+import { registerEventsCommand } from './commands/events-command';
 import { registerKeysCommand } from './commands/keys-command';
 import { registerMigrateCommand } from './commands/migrate-command';
 
@@ -18,6 +19,7 @@ const program = new Command()
 registerMigrateCommand(program);
 registerKeysCommand(program);
 registerAuditCommand(program);
+registerEventsCommand(program);
 
 async function main(): Promise<void> {
   loadDotEnv();
