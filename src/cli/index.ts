@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadDotEnv } from '../config';
 import { setLogLevel } from '../utils/logger';
 import { registerAuditCommand } from './commands/audit-command';
+import { registerEventsCommand } from './commands/events-command';
 import { registerKeysCommand } from './commands/keys-command';
 import { registerCatalogCommand } from './commands/catalog-command';
 import { registerMigrateCommand } from './commands/migrate-command';
@@ -20,6 +21,7 @@ registerMigrateCommand(program);
 registerKeysCommand(program);
 registerAuditCommand(program);
 registerCatalogCommand(program);
+registerEventsCommand(program);
 
 async function main(): Promise<void> {
   loadDotEnv();

@@ -5,6 +5,7 @@ import { createBillingGateway } from '../stripe/billing-gateway';
 import { CountingWebhookMetrics } from '../services/webhooks/webhook-metrics';
 import { createGateway } from '../stripe/default-gateway';
 import { resolveKeyring } from '../utils/encryption';
+import { opsEventRoutes } from './ops-event-routes';
 import { paymentsApiRoutes } from './payments-routes';
 import { subscriptionsApiRoutes } from './subscriptions-routes';
 import type { RouteSpec } from './route-table';
@@ -31,5 +32,6 @@ export function apiRoutes(deps: AppDeps): RouteSpec[] {
     ...paymentsApiRoutes(payments),
     ...subscriptionsApiRoutes(subscriptions, payments),
     ...webhookRoutes(deps, deps.webhookMetrics ?? new CountingWebhookMetrics()),
+    ...opsEventRoutes(deps),
   ];
 }
