@@ -11,6 +11,7 @@ import { docsRouter, openApiRoutes } from './routes/docs-routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
+import type { BillingGateway } from './stripe/billing-gateway';
 import type { WebhookMetrics } from './services/webhooks/webhook-metrics';
 import type { StripeGateway } from './stripe/stripe-gateway';
 import { cardGuard } from './middleware/card-guard';
@@ -34,6 +35,13 @@ export interface AppDeps {
    * embedded mode, the secret of the endpoint registered with the sandbox at start-up.
    */
   webhookSecrets?: string[];
+  /** Stripe Billing, as the subscriptions domain calls it; default: from config. */
+  billing?: BillingGateway;
+  /**
+   * The current Unix second, for entitlements and trial checks; default: the wall clock.
+   * Tests pass the sandbox's clock, which they advance.
+   */
+  clock?: () => number;
   /** Signing secrets of the Connect endpoint beside `config.stripeConnectWebhookSecrets`. */
   connectWebhookSecrets?: string[];
   /** Counters of the webhook pipeline; the monitoring side binds them to its registry. */

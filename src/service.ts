@@ -4,6 +4,8 @@ import type { AppConfig } from './config';
 import { openDatabase, type Database } from './db/database';
 import { startWorker, type RunningWorker } from './jobs';
 import { addressOf, closeGracefully, listen } from './lifecycle/http-server';
+import { syncCatalogAtStart } from './services/subscriptions/catalog-bootstrap';
+import { billingGatewayFor } from './stripe/billing-gateway';
 import { ApiKeyService, OPS_SCOPES, STOREFRONT_SCOPES } from './services/api-key-service';
 import { CountingWebhookMetrics, type WebhookMetrics } from './services/webhooks/webhook-metrics';
 import { eventsGatewayFor } from './stripe/events-gateway';
@@ -65,6 +67,7 @@ export async function startService(
     await stripe.close();
     throw err;
   }
+  const billing = billingGatewayFor(config, stripe.sandboxUrl);
   const webhookMetrics = options.webhookMetrics ?? new CountingWebhookMetrics();
   const worker: RunningWorker | undefined =
     config.serviceRole === 'api'
@@ -82,6 +85,7 @@ export async function startService(
     config,
     sequelize: database.sequelize,
     stripe: stripe.gateway,
+    billing,
     piiKeyring,
     webhookSecrets,
     webhookMetrics,
@@ -105,12 +109,15 @@ export async function startService(
     await stripe.close();
     throw err;
   }
+  // The catalogue is created in Stripe in the background: start-up never waits on Stripe.
+  const catalogSync = serveApi ? syncCatalogAtStart(config, billing) : Promise.resolve();
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info('service stopping', {});
       await closeGracefully(server, Math.max(config.shutdownTimeoutMs - 1000, 500));
+      await Promise.race([catalogSync, new Promise((resolve) => setTimeout(resolve, 2000))]);
       await worker?.stop();
       await built.close();
       await stripe.close();

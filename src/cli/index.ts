@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { loadDotEnv } from '../config';
 import { setLogLevel } from '../utils/logger';
 import { registerAuditCommand } from './commands/audit-command';
+import { registerEventsCommand } from './commands/events-command';
 import { registerKeysCommand } from './commands/keys-command';
+import { registerCatalogCommand } from './commands/catalog-command';
 import { registerMigrateCommand } from './commands/migrate-command';
 
 /**
@@ -18,6 +20,8 @@ const program = new Command()
 registerMigrateCommand(program);
 registerKeysCommand(program);
 registerAuditCommand(program);
+registerCatalogCommand(program);
+registerEventsCommand(program);
 
 async function main(): Promise<void> {
   loadDotEnv();

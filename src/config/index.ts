@@ -85,6 +85,17 @@ export interface AppConfig {
   piiEncryptionKeys: string | undefined;
   /** Seconds the process may take to stop after SIGTERM before it exits anyway. */
   shutdownTimeoutMs: number;
+  subscriptions: SubscriptionSettings;
+}
+
+/** How subscriptions grant access and where their catalogue comes from. */
+export interface SubscriptionSettings {
+  /** Days a past_due subscription keeps access while Stripe retries. Default 7. */
+  gracePeriodDays: number;
+  /** The products and prices created in Stripe. Default config/catalog.json. */
+  catalogFile: string;
+  /** Create the catalogue in Stripe at start-up. Default true. */
+  syncCatalogOnStart: boolean;
 }
 
 /** Thrown when the environment is missing or malformed; its message names the variable. */
@@ -140,6 +151,9 @@ const envSchema = Joi.object({
   STOREFRONT_WEBHOOK_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(5000),
   SANDBOX_PORT: Joi.number().integer().min(0).max(65535).default(0),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
+  SUBSCRIPTION_GRACE_PERIOD_DAYS: Joi.number().integer().min(0).max(60).default(7),
+  CATALOG_FILE: Joi.string().default(path.resolve(__dirname, '../../config/catalog.json')),
+  CATALOG_SYNC_ON_START: Joi.boolean().default(true),
   PII_ENCRYPTION_KEYS: Joi.string().pattern(
     /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/,
   ),
@@ -241,6 +255,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripe: loadStripeSettings(nodeEnv),
     piiEncryptionKeys: v.PII_ENCRYPTION_KEYS,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    subscriptions: {
+      gracePeriodDays: v.SUBSCRIPTION_GRACE_PERIOD_DAYS,
+      catalogFile: path.resolve(v.CATALOG_FILE as string),
+      syncCatalogOnStart: v.CATALOG_SYNC_ON_START,
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { registerEventRoutes } from './resources/events';
 import { registerPaymentIntentRoutes } from './resources/payment-intents';
 import { registerPaymentMethodRoutes } from './resources/payment-methods';
 import { registerRefundRoutes } from './resources/refunds';
+import { registerInvoicePreviewRoutes } from './resources/invoice-preview';
 import { registerInvoiceRoutes } from './resources/invoices';
 import { registerProductRoutes } from './resources/products';
 import { registerSubscriptionRoutes } from './resources/subscriptions';
@@ -43,6 +44,7 @@ export function buildSandboxApp(config: SandboxAppConfig = {}): SandboxApp {
   registerEventRoutes(api, state);
   registerConnectRoutes(api, state);
   registerProductRoutes(api, state);
+  registerInvoicePreviewRoutes(api, state);
   registerInvoiceRoutes(api, state);
   registerSubscriptionRoutes(api, state);
   installInvoicePaymentHook(state);

@@ -9,6 +9,7 @@ export const SCOPES = [
   'payments:write',
   'customers:read',
   'customers:write',
+  'subscriptions:read',
   'subscriptions:write',
   'reports:read',
   'reviews:write',
@@ -21,6 +22,7 @@ export const STOREFRONT_SCOPES: Scope[] = [
   'payments:write',
   'customers:read',
   'customers:write',
+  'subscriptions:read',
   'subscriptions:write',
 ];
 export const OPS_SCOPES: Scope[] = ['reports:read', 'reviews:write', 'payments:read', 'admin'];

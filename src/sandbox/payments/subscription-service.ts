@@ -81,6 +81,32 @@ export function productName(state: SandboxState, price: StripeObject): string {
   return (state.store.find(price.product as string)?.name as string | undefined) ?? 'item';
 }
 
+/**
+ * While collection is paused, a period's invoice is not collected: it stays a draft, or is
+ * finalized and voided or marked uncollectible, as the pause's behavior says.
+ */
+function pausedInvoice(
+  state: SandboxState,
+  sub: StripeObject,
+  invoice: StripeObject,
+  meta: RequestMeta,
+): void {
+  const behavior = (sub.pause_collection as { behavior: string }).behavior;
+  if (behavior === 'keep_as_draft') return;
+  invoice.status = 'open';
+  state.emit('invoice.finalized', invoice, meta);
+  const transitions = invoice.status_transitions as Record<string, number>;
+  if (behavior === 'void') {
+    invoice.status = 'void';
+    transitions.voided_at = state.now();
+    state.emit('invoice.voided', invoice, meta);
+  } else {
+    invoice.status = 'uncollectible';
+    transitions.marked_uncollectible_at = state.now();
+    state.emit('invoice.marked_uncollectible', invoice, meta);
+  }
+}
+
 /** Bills a new period: invoice created, finalized, and (when automatic) paid off-session. */
 export function billPeriod(
   state: SandboxState,
@@ -103,7 +129,8 @@ export function billPeriod(
     meta,
   );
   sub.latest_invoice = invoice.id;
-  if (sub.collection_method === 'charge_automatically') attemptPayment(state, invoice, meta);
+  if (sub.pause_collection) pausedInvoice(state, sub, invoice, meta);
+  else if (sub.collection_method === 'charge_automatically') attemptPayment(state, invoice, meta);
   else if (invoice.status === 'draft') {
     invoice.status = 'open';
     state.emit('invoice.finalized', invoice, meta);
@@ -141,6 +168,8 @@ function considerSubscription(
   sub: StripeObject,
   consider: (at: number, run: () => void) => void,
 ): void {
+  const resumesAt = (sub.pause_collection as { resumes_at?: number | null } | null)?.resumes_at;
+  if (resumesAt) consider(resumesAt, () => resumeCollection(state, sub));
   const status = sub.status as string;
   if (status === 'incomplete') {
     consider((sub.created as number) + INCOMPLETE_TTL, () => expireIncomplete(state, sub));
@@ -164,6 +193,13 @@ function considerSubscription(
   if (sub.cancel_at) consider(sub.cancel_at as number, () => cancelNow(state, sub));
   const end = periodEnd(sub);
   consider(end, () => (sub.cancel_at_period_end ? cancelNow(state, sub) : renew(state, sub, end)));
+}
+
+/** A pause with `resumes_at` ends by itself then. */
+function resumeCollection(state: SandboxState, sub: StripeObject): void {
+  const before = structuredClone(sub);
+  sub.pause_collection = null;
+  state.emit('customer.subscription.updated', sub, BACKGROUND, changedFields(before, sub));
 }
 
 function expireIncomplete(state: SandboxState, sub: StripeObject): void {

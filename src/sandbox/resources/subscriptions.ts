@@ -50,6 +50,12 @@ const ITEM = {
 
 const COMMON: Spec = {
   items: { array: ITEM },
+  pause_collection: {
+    object: {
+      behavior: { enum: ['keep_as_draft', 'mark_uncollectible', 'void'] },
+      resumes_at: 'timestamp',
+    },
+  },
   default_payment_method: 'string',
   metadata: 'metadata',
   description: 'string',
@@ -566,6 +572,20 @@ function applyItems(
   }
 }
 
+/** `pause_collection`: an empty value resumes collection; a pause needs its behavior. */
+function pauseCollectionOf(value: unknown): Record<string, unknown> | null {
+  if (value === null) return null;
+  const pause = value as { behavior?: string; resumes_at?: number };
+  if (!pause.behavior) {
+    throw invalidParam(
+      'pause_collection[behavior]',
+      'Missing required param: pause_collection[behavior].',
+      'parameter_missing',
+    );
+  }
+  return { behavior: pause.behavior, resumes_at: pause.resumes_at ?? null };
+}
+
 function updateSubscription(state: SandboxState, id: string, form: never, meta: RequestMeta) {
   const p = validate(form, COMMON);
   const sub = state.store.get('subscription', id);
@@ -585,6 +605,8 @@ function updateSubscription(state: SandboxState, id: string, form: never, meta: 
   }
   for (const f of ['description', 'days_until_due', 'collection_method'])
     if (p[f] !== undefined) sub[f] = p[f];
+  if (p.pause_collection !== undefined)
+    sub.pause_collection = pauseCollectionOf(p.pause_collection);
   sub.metadata = mergeMetadata(sub.metadata as Record<string, string>, p.metadata);
   if (p.cancel_at_period_end !== undefined) {
     sub.cancel_at_period_end = !!p.cancel_at_period_end;

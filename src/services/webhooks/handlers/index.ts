@@ -5,6 +5,7 @@ import type { EventHandler } from './handler-context';
 import { paymentIntentHandlers } from './payment-intent-handlers';
 import { radarHandlers } from './radar-handlers';
 import { refundHandlers } from './refund-handlers';
+import { subscriptionEventHandlers } from '../../subscriptions/subscription-event-handlers';
 
 export type { EventHandler, HandlerContext } from './handler-context';
 
@@ -20,4 +21,5 @@ export const eventHandlers: Readonly<Record<string, EventHandler>> = Object.free
   ...refundHandlers,
   ...customerHandlers,
   ...radarHandlers,
+  ...subscriptionEventHandlers,
 });
