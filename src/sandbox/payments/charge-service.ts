@@ -94,6 +94,38 @@ function outcomeFor(card: TestCard): Record<string, unknown> {
   };
 }
 
+/** `payment_method_details.card` of a charge made with this payment method. */
+function cardDetails(pi: StripeObject, pm: StripeObject, card: TestCard) {
+  const failed = !!card.decline;
+  const pmCard = pm.card as Record<string, unknown>;
+  return {
+    amount_authorized: failed ? null : pi.amount,
+    authorization_code: failed ? null : String(100000 + (Number(card.last4) % 900000)),
+    brand: pmCard.brand,
+    checks: pmCard.checks,
+    country: pmCard.country,
+    electronic_commerce_indicator: null,
+    exp_month: pmCard.exp_month,
+    exp_year: pmCard.exp_year,
+    extended_authorization: { status: 'disabled' },
+    fingerprint: pmCard.fingerprint,
+    funding: pmCard.funding,
+    incremental_authorization: { status: 'unavailable' },
+    installments: null,
+    last4: pmCard.last4,
+    mandate: null,
+    multicapture: { status: 'unavailable' },
+    network: pmCard.brand,
+    network_token: { used: false },
+    network_transaction_id: failed ? null : newId('ntx').slice(4, 19),
+    overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
+    regulated_status: 'unregulated',
+    three_d_secure: null,
+    transaction_link_id: null,
+    wallet: null,
+  };
+}
+
 /** A card charge for a payment intent: failed for declining cards, else authorized. */
 export function createCharge(
   state: SandboxState,
@@ -103,7 +135,6 @@ export function createCharge(
 ): StripeObject {
   const id = newId('ch');
   const failed = !!card.decline;
-  const pmCard = pm.card as Record<string, unknown>;
   const charge: StripeObject = {
     id,
     object: 'charge',
@@ -121,8 +152,6 @@ export function createCharge(
     currency: pi.currency,
     customer: pi.customer,
     description: pi.description,
-    destination: null,
-    dispute: null,
     disputed: false,
     failure_balance_transaction: null,
     failure_code: failed ? card.decline!.code : null,
@@ -135,33 +164,7 @@ export function createCharge(
     paid: !failed,
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: {
-      card: {
-        amount_authorized: failed ? null : pi.amount,
-        authorization_code: failed ? null : String(100000 + (Number(card.last4) % 900000)),
-        brand: pmCard.brand,
-        checks: pmCard.checks,
-        country: pmCard.country,
-        exp_month: pmCard.exp_month,
-        exp_year: pmCard.exp_year,
-        extended_authorization: { status: 'disabled' },
-        fingerprint: pmCard.fingerprint,
-        funding: pmCard.funding,
-        incremental_authorization: { status: 'unavailable' },
-        installments: null,
-        last4: pmCard.last4,
-        mandate: null,
-        multicapture: { status: 'unavailable' },
-        network: pmCard.brand,
-        network_token: { used: false },
-        network_transaction_id: failed ? null : newId('ntx').slice(4, 19),
-        overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
-        regulated_status: 'unregulated',
-        three_d_secure: null,
-        wallet: null,
-      },
-      type: 'card',
-    },
+    payment_method_details: { card: cardDetails(pi, pm, card), type: 'card' },
     radar_options: {},
     receipt_email: pi.receipt_email ?? null,
     receipt_number: null,
@@ -171,7 +174,6 @@ export function createCharge(
       object: 'list',
       data: [],
       has_more: false,
-      total_count: 0,
       url: `/v1/charges/${id}/refunds`,
     },
     review: null,
@@ -181,7 +183,7 @@ export function createCharge(
     statement_descriptor: pi.statement_descriptor ?? null,
     statement_descriptor_suffix: pi.statement_descriptor_suffix ?? null,
     status: failed ? 'failed' : 'succeeded',
-    transfer_data: pi.transfer_data ?? null,
+    transfer_data: pi.transfer_data ? { amount: null, ...(pi.transfer_data as object) } : null,
     transfer_group: pi.transfer_group ?? null,
   };
   return state.store.insert(charge);
@@ -202,7 +204,7 @@ export function captureCharge(state: SandboxState, charge: StripeObject, amount:
     description: charge.description as string | null,
     fee: cardFee(amount, currency),
   });
-  if (state.cards.get(charge.payment_method as string)?.bypassPending) {
+  if (state.cardOf(charge.payment_method as string)?.bypassPending) {
     txn.status = 'available';
     txn.available_on = txn.created;
   }
@@ -249,7 +251,9 @@ export function openDispute(
       has_evidence: false,
       past_due: false,
       submission_count: 0,
+      submission_method: 'not_submitted',
     },
+    intended_submission_method: null,
     is_charge_refundable: inquiry,
     livemode: false,
     metadata: {},
@@ -258,6 +262,7 @@ export function openDispute(
       card: {
         brand: (charge.payment_method_details as { card: { brand: string } }).card.brand,
         case_type: inquiry ? 'inquiry' : 'chargeback',
+        network: (charge.payment_method_details as { card: { brand: string } }).card.brand,
         network_reason_code: inquiry ? '10.4' : '83',
       },
       type: 'card',
@@ -302,7 +307,7 @@ export const EVIDENCE_FIELDS = [
 ] as const;
 
 function emptyEvidence(): Record<string, unknown> {
-  const e: Record<string, unknown> = { enhanced_evidence: {} };
+  const e: Record<string, unknown> = { appeal: null, enhanced_evidence: {} };
   for (const f of EVIDENCE_FIELDS) e[f] = null;
   return e;
 }

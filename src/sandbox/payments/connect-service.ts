@@ -43,7 +43,6 @@ export function createTransfer(
       object: 'list',
       data: [],
       has_more: false,
-      total_count: 0,
       url: `/v1/transfers/${id}/reversals`,
     },
     reversed: false,
@@ -85,7 +84,6 @@ export function afterDestinationCharge(
       meta,
     );
     charge.transfer = transfer.id;
-    charge.destination = destination;
   }
   if (fee) createApplicationFee(state, charge, destination, fee, meta);
 }
@@ -124,7 +122,6 @@ function createApplicationFee(
       object: 'list',
       data: [],
       has_more: false,
-      total_count: 0,
       url: `/v1/application_fees/${id}/refunds`,
     },
   };

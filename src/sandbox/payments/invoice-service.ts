@@ -33,19 +33,29 @@ function invoiceMap(state: SandboxState): Map<string, string> {
   return m;
 }
 
-function line(state: SandboxState, invoiceId: string, currency: string, l: LineInput) {
+function line(invoiceId: string, currency: string, subscriptionId: string | null, l: LineInput) {
   const price = l.price ?? null;
   const parent = l.subscriptionItem
     ? {
         type: 'subscription_item_details',
+        invoice_item_details: null,
         subscription_item_details: {
+          invoice_item: l.invoiceItem?.id ?? null,
           proration: !!l.proration,
+          proration_details: { credited_items: null },
+          subscription: subscriptionId,
           subscription_item: l.subscriptionItem,
         },
       }
     : {
         type: 'invoice_item_details',
-        invoice_item_details: { invoice_item: l.invoiceItem?.id ?? null, proration: !!l.proration },
+        subscription_item_details: null,
+        invoice_item_details: {
+          invoice_item: l.invoiceItem?.id ?? null,
+          proration: !!l.proration,
+          proration_details: { credited_items: null },
+          subscription: subscriptionId,
+        },
       };
   return {
     id: newId('il'),
@@ -63,14 +73,79 @@ function line(state: SandboxState, invoiceId: string, currency: string, l: LineI
     period: l.period,
     pretax_credit_amounts: [],
     pricing: {
-      price_details: price ? { price: price.id, product: price.product } : null,
+      price_details: price ? { price: price.id, product: price.product } : undefined,
       type: 'price_details',
       unit_amount_decimal: price ? String(price.unit_amount) : String(l.amount),
     },
     quantity: l.quantity,
+    quantity_decimal: String(l.quantity),
+    subscription: subscriptionId,
+    subtotal: l.amount,
     taxes: [],
   };
 }
+
+/** Fields of a new invoice that never depend on its input. */
+const INVOICE_DEFAULTS = () => ({
+  account_country: 'US',
+  account_name: 'Stripe sandbox',
+  account_tax_ids: null,
+  amount_overpaid: 0,
+  amount_paid: 0,
+  amount_shipping: 0,
+  application: null,
+  attempt_count: 0,
+  attempted: false,
+  automatic_tax: {
+    disabled_reason: null,
+    enabled: false,
+    liability: null,
+    provider: null,
+    status: null,
+  },
+  confirmation_secret: null,
+  custom_fields: null,
+  customer_account: null,
+  customer_tax_ids: [],
+  default_source: null,
+  default_tax_rates: [],
+  discounts: [],
+  effective_at: null,
+  ending_balance: null,
+  footer: null,
+  from_invoice: null,
+  hosted_invoice_url: null,
+  invoice_pdf: null,
+  issuer: { type: 'self' },
+  last_finalization_error: null,
+  latest_revision: null,
+  livemode: false,
+  next_payment_attempt: null,
+  number: null,
+  on_behalf_of: null,
+  payment_intent: null,
+  payment_settings: {
+    default_mandate: null,
+    payment_method_options: null,
+    payment_method_types: null,
+  },
+  post_payment_credit_notes_amount: 0,
+  pre_payment_credit_notes_amount: 0,
+  receipt_number: null,
+  rendering: null,
+  shipping_cost: null,
+  shipping_details: null,
+  starting_balance: 0,
+  statement_descriptor: null,
+  status: 'draft',
+  status_transitions: {
+    finalized_at: null,
+    marked_uncollectible_at: null,
+    paid_at: null,
+    voided_at: null,
+  },
+  test_clock: null,
+});
 
 export interface InvoiceInput {
   customer: StripeObject;
@@ -91,75 +166,40 @@ export function createInvoice(state: SandboxState, input: InvoiceInput, meta: Re
   const id = newId('in');
   const now = state.now();
   const c = input.customer;
-  const lines = input.lines.map((l) => line(state, id, input.currency, l));
+  const subId = input.subscription?.id ?? null;
+  const lines = input.lines.map((l) => line(id, input.currency, subId, l));
   const total = lines.reduce((sum, l) => sum + l.amount, 0);
   const periods = input.lines.map((l) => l.period);
   const sub = input.subscription ?? null;
   const invoice: StripeObject = {
     id,
     object: 'invoice',
-    account_country: 'US',
-    account_name: 'Stripe sandbox',
-    account_tax_ids: null,
+    ...INVOICE_DEFAULTS(),
     amount_due: Math.max(0, total),
-    amount_overpaid: 0,
-    amount_paid: 0,
     amount_remaining: Math.max(0, total),
-    amount_shipping: 0,
-    application: null,
-    attempt_count: 0,
-    attempted: false,
     auto_advance: input.autoAdvance ?? true,
-    automatic_tax: {
-      disabled_reason: null,
-      enabled: false,
-      liability: null,
-      provider: null,
-      status: null,
-    },
     automatically_finalizes_at: sub ? null : now + 3600,
     billing_reason: input.billingReason,
     collection_method: input.collectionMethod ?? 'charge_automatically',
-    confirmation_secret: null,
     created: now,
     currency: input.currency,
-    custom_fields: null,
     customer: c.id,
-    customer_account: null,
     customer_address: c.address ?? null,
     customer_email: c.email ?? null,
     customer_name: c.name ?? null,
     customer_phone: c.phone ?? null,
     customer_shipping: c.shipping ?? null,
     customer_tax_exempt: c.tax_exempt ?? 'none',
-    customer_tax_ids: [],
     default_payment_method: input.defaultPaymentMethod ?? null,
-    default_source: null,
-    default_tax_rates: [],
     description: input.description ?? null,
-    discounts: [],
     due_date: input.daysUntilDue != null ? now + input.daysUntilDue * DAY : null,
-    effective_at: null,
-    ending_balance: null,
-    footer: null,
-    from_invoice: null,
-    hosted_invoice_url: null,
-    invoice_pdf: null,
-    issuer: { type: 'self' },
-    last_finalization_error: null,
-    latest_revision: null,
     lines: {
       object: 'list',
       data: lines,
       has_more: false,
-      total_count: lines.length,
       url: `/v1/invoices/${id}/lines`,
     },
-    livemode: false,
     metadata: input.metadata ?? {},
-    next_payment_attempt: null,
-    number: null,
-    on_behalf_of: null,
     parent: sub
       ? {
           quote_details: null,
@@ -167,33 +207,11 @@ export function createInvoice(state: SandboxState, input: InvoiceInput, meta: Re
           type: 'subscription_details',
         }
       : null,
-    payment_intent: null,
-    payment_settings: {
-      default_mandate: null,
-      payment_method_options: null,
-      payment_method_types: null,
-    },
     period_end: periods.length ? Math.max(...periods.map((p) => p.end)) : now,
     period_start: periods.length ? Math.min(...periods.map((p) => p.start)) : now,
-    post_payment_credit_notes_amount: 0,
-    pre_payment_credit_notes_amount: 0,
-    receipt_number: null,
-    rendering: null,
-    shipping_cost: null,
-    shipping_details: null,
-    starting_balance: 0,
-    statement_descriptor: null,
-    status: 'draft',
-    status_transitions: {
-      finalized_at: null,
-      marked_uncollectible_at: null,
-      paid_at: null,
-      voided_at: null,
-    },
     subscription: sub?.id ?? null,
     subtotal: total,
     subtotal_excluding_tax: total,
-    test_clock: null,
     total,
     total_discount_amounts: [],
     total_excluding_tax: total,

@@ -55,6 +55,11 @@ function createAccount(state: SandboxState, form: never) {
     id,
     object: 'account',
     business_profile: {
+      minority_owned_business_designation: null,
+      specified_commercial_transactions_act_url: null,
+      support_address: null,
+      support_phone: null,
+      support_url: null,
       mcc: null,
       name: null,
       support_email: null,
@@ -74,14 +79,34 @@ function createAccount(state: SandboxState, form: never) {
       object: 'list',
       data: [],
       has_more: false,
-      total_count: 0,
       url: `/v1/accounts/${id}/external_accounts`,
     },
     future_requirements: requirements([]),
     metadata: mergeMetadata({}, p.metadata),
     payouts_enabled: false,
     requirements: requirements(DUE),
-    settings: { payouts: { schedule: { delay_days: 2, interval: 'daily' } } },
+    settings: {
+      branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
+      card_payments: {
+        decline_on: { avs_failure: false, cvc_failure: false },
+        statement_descriptor_prefix: null,
+        statement_descriptor_prefix_kana: null,
+        statement_descriptor_prefix_kanji: null,
+      },
+      dashboard: { display_name: null, timezone: 'Etc/UTC' },
+      payments: {
+        statement_descriptor: null,
+        statement_descriptor_kana: null,
+        statement_descriptor_kanji: null,
+        statement_descriptor_prefix_kana: null,
+        statement_descriptor_prefix_kanji: null,
+      },
+      payouts: {
+        debit_negative_balances: true,
+        schedule: { delay_days: 2, interval: 'daily' },
+        statement_descriptor: null,
+      },
+    },
     tos_acceptance: { date: null, ip: null, user_agent: null },
     type,
   };
@@ -115,9 +140,19 @@ function balance(state: SandboxState) {
     if (!available.has(c)) available.set(c, 0);
     if (!pending.has(c)) pending.set(c, 0);
   }
+  if (available.size === 0) {
+    available.set('usd', 0);
+    pending.set('usd', 0);
+  }
   const list = (m: Map<string, number>) =>
     [...m].map(([currency, amount]) => ({ amount, currency, source_types: { card: amount } }));
-  return { object: 'balance', available: list(available), livemode: false, pending: list(pending) };
+  return {
+    object: 'balance',
+    available: list(available),
+    connect_reserved: list(new Map([...available.keys()].map((c) => [c, 0]))),
+    livemode: false,
+    pending: list(pending),
+  };
 }
 
 function transfer(state: SandboxState, form: never, meta: Parameters<typeof createTransfer>[2]) {
@@ -160,6 +195,13 @@ function transfer(state: SandboxState, form: never, meta: Parameters<typeof crea
 }
 
 export function registerConnectRoutes(router: Router, state: SandboxState): void {
+  registerAccountRoutes(router, state);
+  registerAccountLinkRoutes(router, state);
+  registerMoneyMovementRoutes(router, state);
+}
+
+/** Connected accounts. */
+function registerAccountRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/accounts', (c) => createAccount(state, c.form as never));
   router.on('GET', '/v1/accounts/:id', (c) => {
     validate(c.form, {});
@@ -192,6 +234,10 @@ export function registerConnectRoutes(router: Router, state: SandboxState): void
     const p = validate(c.form, LIST_SPEC);
     return paginate(state.store, 'account', p, '/v1/accounts');
   });
+}
+
+/** Account links for hosted onboarding. */
+function registerAccountLinkRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/account_links', (c) => {
     const p = validate(c.form, {
       account: 'string',
@@ -212,6 +258,10 @@ export function registerConnectRoutes(router: Router, state: SandboxState): void
       url: `${state.baseUrl}/_sandbox/accounts/${account.id}/onboarding${query}`,
     };
   });
+}
+
+/** Transfers, application fees and the balance. */
+function registerMoneyMovementRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/transfers', (c) => transfer(state, c.form as never, c.meta));
   router.on('GET', '/v1/transfers/:id', (c) => {
     validate(c.form, {});
