@@ -106,6 +106,9 @@ export interface AuditVerification {
  * Walks the whole chain in id order: a row whose content changed no longer matches its hash,
  * and a deleted (or inserted) row breaks the link to its neighbour.
  */
+// Limitation: removing the newest rows (truncating the tail) leaves a valid shorter chain and
+// is not detected, because the head hash is kept only in the same database; publishing the
+// head hash elsewhere (a signed daily checkpoint) and checking against it would catch it.
 export async function verifyAudit(batchSize = 1000): Promise<AuditVerification> {
   const problems: AuditProblem[] = [];
   let prevHash = GENESIS_HASH;

@@ -96,6 +96,9 @@ export class RefundService {
     } catch (err) {
       // A refusal is final: give the amount back. An outage leaves the outcome unknown, so
       // the reservation stays until the same request is retried and Stripe replays its answer.
+      // Limitation: a reservation whose request is never retried stays reserved, because only
+      // Stripe knows whether that refund exists; a reconciliation job finding Stripe refunds by
+      // metadata.refund_id and settling `submitting` rows would release or confirm it.
       if (err instanceof AppError && err.status < 500) {
         await this.settle(principal, refund, undefined, scope);
       }
@@ -173,7 +176,12 @@ export class RefundService {
     });
   }
 
-  /** Moves the reservation to refunded (Stripe made the refund) or releases it (refused). */
+  /**
+   * Moves the reservation to refunded (Stripe made the refund) or releases it (refused).
+   * Limitation: a refund Stripe fails later (status pending, then failed) stays counted here,
+   * because only the refund.updated webhook tells; applying that event to the row found by
+   * metadata.refund_id (and lowering amount_refunded) would correct it.
+   */
   private async settle(
     principal: Principal,
     refund: Refund,

@@ -13,7 +13,7 @@ describe('embedded default mode: payments', () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   test('When started fresh, then keys are printed once and a payment goes through the sandbox', async () => {
-    const first = await spawnService({ DATA_DIR: dataDir });
+    const first = await spawnService({ DATA_DIR: dataDir }, 120_000);
     let storefront: string;
     try {
       const out = first.output();
@@ -64,7 +64,7 @@ describe('embedded default mode: payments', () => {
       expect(await first.stop()).toBe(0);
     }
 
-    const second = await spawnService({ DATA_DIR: dataDir });
+    const second = await spawnService({ DATA_DIR: dataDir }, 120_000);
     try {
       expect(second.output()).not.toMatch(/psk_/);
       const res = await fetch(`${second.url}/v1/payments`, {
@@ -76,5 +76,5 @@ describe('embedded default mode: payments', () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
-  }, 180_000);
+  }, 300_000);
 });

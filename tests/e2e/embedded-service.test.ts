@@ -38,7 +38,7 @@ describe('embedded default mode', () => {
     const limited = await fetch(`${second.url}/v1/probe`, { headers: { authorization: auth } });
     expect(limited.status).toBe(429);
     expect(await second.stop()).toBe(0);
-  });
+  }, 120_000);
 
   test('When a second process opens the same data folder, then it refuses to start', async () => {
     const first = await spawnService({ DATA_DIR: dataDir });
@@ -49,7 +49,7 @@ describe('embedded default mode', () => {
     } finally {
       await first.stop();
     }
-  });
+  }, 120_000);
 
   test('When a variable is malformed, then start-up stops with one line naming it', async () => {
     const result = await runServiceExpectingExit({ PORT: 'not-a-port', DATA_DIR: dataDir });
