@@ -58,6 +58,9 @@ export function startWorker(deps: WorkerDeps): RunningWorker {
       ),
     );
   }
+  // Limitation: every worker process runs reconciliation, because nothing elects one; the
+  // unique event id keeps the result right, and an advisory lock around a run would end the
+  // duplicated Stripe reads.
   const { gateway } = deps;
   if (gateway && w.reconcileIntervalMs > 0) {
     loops.push(

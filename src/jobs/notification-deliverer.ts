@@ -93,6 +93,10 @@ async function deliver(deps: NotificationDelivererDeps, claim: Claim): Promise<v
   });
 }
 
+// Limitation: all owners' notifications go to one STOREFRONT_WEBHOOK_URL, because endpoints
+// per storefront need a table and an API to manage them; an endpoints table keyed by owner
+// would fix it.
+
 /**
  * One poll of the outbox: claims due notifications and posts each, signed, to the storefront.
  * At-least-once: a storefront must treat a notification id it has seen as done.

@@ -72,6 +72,6 @@ export async function receiveDelivery(
   deps.metrics.increment(outcome === 'stored' ? 'received' : 'duplicate', {
     source: delivery.source,
   });
-  logger.info('webhook received', { eventId: event.id, eventType: event.type, outcome });
+  logger.debug('webhook received', { eventId: event.id, eventType: event.type, outcome });
   return outcome;
 }

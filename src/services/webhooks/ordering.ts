@@ -13,7 +13,12 @@ export function shouldApply(
   return incoming.rank >= stored.rank;
 }
 
-/** Rank of a payment intent status: how far along its life it is. */
+/**
+ * Rank of a payment intent status: how far along its life it is.
+ * Limitation: a move back within one second (processing → requires_payment_method on a
+ * decline) loses the tie to the earlier status, because the rank only knows forward order; the
+ * stuck-payment refetch corrects it, and refetching on every tie would close the gap.
+ */
 export function paymentIntentRank(status: string): number {
   switch (status) {
     case 'requires_payment_method':

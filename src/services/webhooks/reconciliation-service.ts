@@ -77,6 +77,7 @@ export async function refreshStuckPayments(
   olderThanMs: number,
   limit = 50,
 ): Promise<number> {
+  // Resolves with how many payments were refreshed.
   const stuck = await sequelize.query<{ intent: string }>(
     `SELECT stripe_payment_intent_id AS intent FROM payments
      WHERE status IN ('processing', 'requires_action')
@@ -84,8 +85,16 @@ export async function refreshStuckPayments(
      ORDER BY updated_at LIMIT ${limit}`,
     { bind: [olderThanMs], type: QueryTypes.SELECT },
   );
+  let refreshed = 0;
   for (const { intent } of stuck) {
-    const pi = await gateway.retrievePaymentIntent(intent);
+    let pi: Record<string, unknown>;
+    try {
+      pi = await gateway.retrievePaymentIntent(intent);
+    } catch (err) {
+      // One unreadable payment must not stop the pass; it is tried again on the next run.
+      logger.warn('stuck payment refresh failed', { stripePaymentIntentId: intent, err });
+      continue;
+    }
     const at = Math.floor(Date.now() / 1000);
     const event: StripeEvent = {
       id: `refresh_${intent}_${at}`,
@@ -103,6 +112,7 @@ export async function refreshStuckPayments(
       });
       await refreshPaymentTotals(ctx, payment.id);
     });
+    refreshed += 1;
   }
-  return stuck.length;
+  return refreshed;
 }
