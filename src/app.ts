@@ -3,14 +3,19 @@ import helmet from 'helmet';
 import type { Sequelize } from 'sequelize';
 import type { AppConfig } from './config';
 import { pingDatabase } from './db/connection';
+import { bindMetricsDatabase } from './metrics/db-gauges';
+import { httpMetrics } from './metrics/http-metrics';
 import { accessLog } from './middleware/access-log';
 import { errorHandler, unmatchedRoute } from './middleware/error-handler';
 import { createRateLimiter } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
+import type { RequireScope } from './middleware/scope-auth';
 import { docsRouter, openApiRoutes } from './routes/docs-routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
+import { metricsRoutes } from './routes/metrics-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
+import type { PaymentActions } from './services/fraud/payment-actions';
 
 /** What the HTTP app needs from the process; tests build it with their own. */
 export interface AppDeps {
@@ -20,6 +25,10 @@ export interface AppDeps {
   readiness?: Record<string, ReadinessCheck>;
   /** Prefix of this app's rate-limit counters, so separate apps in tests do not share them. */
   rateLimitPrefix?: string;
+  /** Scope check for API routes; the ops routes fall back to middleware/scope-auth.ts. */
+  requireScope?: RequireScope;
+  /** Capture/cancel/refund used by the fraud review queue (the payments service). */
+  paymentActions?: PaymentActions;
 }
 
 export interface BuiltApp {
@@ -41,6 +50,8 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   app.use(requestId);
   app.use(accessLog);
+  app.use(httpMetrics);
+  bindMetricsDatabase(deps.sequelize);
   app.use(helmet());
 
   const jsonParser = express.json({ limit: config.bodyLimit, strict: true });
@@ -60,6 +71,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   mountRoutes(app, [
     ...healthRoutes({ database: () => pingDatabase(deps.sequelize), ...deps.readiness }),
     ...openApiRoutes(),
+    ...metricsRoutes(config.ops.metricsToken),
     ...apiRoutes(deps),
   ]);
   app.use('/docs', docsRouter());

@@ -13,6 +13,9 @@ function banner(config: AppConfig, service: RunningService): string {
     `  database: ${service.database.mode} (${service.database.description})`,
     `  stripe:   ${stripe}`,
     `  health:   ${service.url}/readyz   API docs: ${service.url}/docs`,
+    ...(config.ops.metricsTokenGenerated
+      ? [`  metrics:  ${service.url}/metrics with Authorization: Bearer ${config.ops.metricsToken}`]
+      : []),
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Joi from 'joi';
+import { loadOpsConfig, type OpsConfig } from './ops-config';
 
 /** Per-environment Stripe client settings, read from config/stripe.json. */
 export interface StripeSettings {
@@ -44,6 +45,8 @@ export interface AppConfig {
   stripe: StripeSettings;
   /** Seconds the process may take to stop after SIGTERM before it exits anyway. */
   shutdownTimeoutMs: number;
+  /** Metrics, daily reports, alerts and fraud screening (see ops-config.ts). */
+  ops: OpsConfig;
 }
 
 /** Thrown when the environment is missing or malformed; its message names the variable. */
@@ -126,6 +129,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const databaseUrl = v.DATABASE_URL as string | undefined;
+  let ops: OpsConfig;
+  try {
+    ops = loadOpsConfig(env);
+  } catch (err) {
+    const variable = (err as { variable?: string }).variable ?? 'environment';
+    throw new ConfigError((err as Error).message, variable);
+  }
   return {
     nodeEnv,
     port: v.PORT,
@@ -144,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sandboxPort: v.SANDBOX_PORT,
     stripe: loadStripeSettings(nodeEnv),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    ops,
   };
 }
 
