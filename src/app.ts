@@ -15,7 +15,9 @@ import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
 import { metricsRoutes } from './routes/metrics-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
+import { createFraudServices, type FraudServices } from './services/fraud/fraud-services';
 import type { PaymentActions } from './services/fraud/payment-actions';
+import type { AuditAppender } from './services/fraud/review-service';
 
 /** What the HTTP app needs from the process; tests build it with their own. */
 export interface AppDeps {
@@ -29,10 +31,16 @@ export interface AppDeps {
   requireScope?: RequireScope;
   /** Capture/cancel/refund used by the fraud review queue (the payments service). */
   paymentActions?: PaymentActions;
+  /** Appends audit rows for review decisions (the audit trail service). */
+  audit?: AuditAppender;
+  /** Fraud screen and review queue; built from config.ops when not given. */
+  fraud?: FraudServices;
 }
 
 export interface BuiltApp {
   app: Express;
+  /** The fraud screen (for payment routes), review queue and webhook fraud signals. */
+  fraud: FraudServices;
   /** Releases what the app holds (rate-limit store timers, Redis client). */
   close(): Promise<void>;
 }
@@ -43,6 +51,12 @@ const RAW_BODY_PREFIX = '/webhooks/';
 /** Builds the Express app without listening. */
 export function createApp(deps: AppDeps): BuiltApp {
   const { config } = deps;
+  const fraud =
+    deps.fraud ??
+    createFraudServices(deps.sequelize, config, {
+      audit: deps.audit,
+      actions: deps.paymentActions,
+    });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -72,11 +86,11 @@ export function createApp(deps: AppDeps): BuiltApp {
     ...healthRoutes({ database: () => pingDatabase(deps.sequelize), ...deps.readiness }),
     ...openApiRoutes(),
     ...metricsRoutes(config.ops.metricsToken),
-    ...apiRoutes(deps),
+    ...apiRoutes({ ...deps, fraud }),
   ]);
   app.use('/docs', docsRouter());
 
   app.use(unmatchedRoute(app));
   app.use(errorHandler);
-  return { app, close: () => limiter.close() };
+  return { app, fraud, close: () => limiter.close() };
 }

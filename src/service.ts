@@ -3,6 +3,7 @@ import { createApp } from './app';
 import type { AppConfig } from './config';
 import { openDatabase, type Database } from './db/database';
 import { addressOf, closeGracefully, listen } from './lifecycle/http-server';
+import { startOpsJobs } from './services/ops-jobs';
 import { logger } from './utils/logger';
 
 /** A running service: HTTP API on top of its database. */
@@ -25,6 +26,7 @@ export async function startService(config: AppConfig): Promise<RunningService> {
     await database.close();
     throw err;
   }
+  const stopOpsJobs = startOpsJobs(database.sequelize, config);
   const { port } = addressOf(server);
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 
@@ -32,6 +34,7 @@ export async function startService(config: AppConfig): Promise<RunningService> {
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info('service stopping', {});
+      stopOpsJobs();
       await closeGracefully(server, Math.max(config.shutdownTimeoutMs - 1000, 500));
       await built.close();
       await database.close();

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadDotEnv } from '../config';
 import { setLogLevel } from '../utils/logger';
 import { registerMigrateCommand } from './commands/migrate-command';
+import { registerReportCommand } from './commands/report-command';
 
 /**
  * Operator commands (`npm run cli -- <command>`). Each opens the configured database (embedded
@@ -14,6 +15,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerMigrateCommand(program);
+registerReportCommand(program);
 
 async function main(): Promise<void> {
   loadDotEnv();

@@ -108,9 +108,9 @@ new Gauge({
       return;
     }
     const [row] = await rows(
-      `SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
+      `SELECT count(*) FILTER (WHERE status IN ('pending', 'delivering')) AS pending,
               count(*) FILTER (WHERE status = 'failed') AS failed
-       FROM ${GAUGE_SOURCES.notifications} WHERE status IN ('pending', 'failed')`,
+       FROM ${GAUGE_SOURCES.notifications} WHERE status IN ('pending', 'delivering', 'failed')`,
     );
     this.set({ state: 'pending' }, num(row?.pending));
     this.set({ state: 'failed' }, num(row?.failed));

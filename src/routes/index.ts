@@ -1,5 +1,6 @@
 import type { AppDeps } from '../app';
 import { reportRoutes } from './report-routes';
+import { reviewRoutes } from './review-routes';
 import type { RouteSpec } from './route-table';
 
 /**
@@ -7,5 +8,5 @@ import type { RouteSpec } from './route-table';
  * RouteSpec list; the order here is the order Express matches them in.
  */
 export function apiRoutes(deps: AppDeps): RouteSpec[] {
-  return [...reportRoutes(deps)];
+  return [...reportRoutes(deps), ...(deps.fraud ? reviewRoutes(deps, deps.fraud) : [])];
 }
