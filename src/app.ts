@@ -9,15 +9,23 @@ import { accessLog } from './middleware/access-log';
 import { errorHandler, unmatchedRoute } from './middleware/error-handler';
 import { createRateLimiter } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
-import type { RequireScope } from './middleware/scope-auth';
+import { clientIpContext } from './middleware/fraud-screen';
 import { docsRouter, openApiRoutes } from './routes/docs-routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
 import { metricsRoutes } from './routes/metrics-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
 import { createFraudServices, type FraudServices } from './services/fraud/fraud-services';
-import type { PaymentActions } from './services/fraud/payment-actions';
-import type { AuditAppender } from './services/fraud/review-service';
+import { paymentActionsFor, type PaymentActions } from './services/fraud/payment-actions';
+import { buildPaymentsDomain, type PaymentsDomain } from './services/payments-domain';
+import type { WebhookMetrics } from './services/webhooks/webhook-metrics';
+import { appendAudit } from './services/audit-service';
+import { createGateway } from './stripe/default-gateway';
+import { resolveKeyring } from './utils/encryption';
+import type { StripeGateway } from './stripe/stripe-gateway';
+import { cardGuard } from './middleware/card-guard';
+import { requireHttpsInLiveMode } from './middleware/live-mode';
+import type { Keyring } from './utils/encryption';
 
 /** What the HTTP app needs from the process; tests build it with their own. */
 export interface AppDeps {
@@ -27,19 +35,28 @@ export interface AppDeps {
   readiness?: Record<string, ReadinessCheck>;
   /** Prefix of this app's rate-limit counters, so separate apps in tests do not share them. */
   rateLimitPrefix?: string;
-  /** Scope check for API routes; the ops routes fall back to middleware/scope-auth.ts. */
-  requireScope?: RequireScope;
-  /** Capture/cancel/refund used by the fraud review queue (the payments service). */
+  /** Stripe, as the payments domain calls it; default: from config (Stripe or the sandbox). */
+  stripe?: StripeGateway;
+  /** Keys encrypting personal fields; default: from config (a per-process key in tests). */
+  piiKeyring?: Keyring;
+  /**
+   * Secrets that sign genuine webhook deliveries: config.stripeWebhookSecrets plus, in the
+   * embedded mode, the secret of the endpoint registered with the sandbox at start-up.
+   */
+  webhookSecrets?: string[];
+  /** Signing secrets of the Connect endpoint beside `config.stripeConnectWebhookSecrets`. */
+  connectWebhookSecrets?: string[];
+  /** Counters of the webhook pipeline; the monitoring side binds them to its registry. */
+  webhookMetrics?: WebhookMetrics;
+  /** `false` serves health and documentation only (a process with SERVICE_ROLE=worker). */
+  serveApi?: boolean;
+  /** Capture/cancel/refund for review decisions; default: the payments domain's. */
   paymentActions?: PaymentActions;
-  /** Appends audit rows for review decisions (the audit trail service). */
-  audit?: AuditAppender;
-  /** Fraud screen and review queue; built from config.ops when not given. */
-  fraud?: FraudServices;
 }
 
 export interface BuiltApp {
   app: Express;
-  /** The fraud screen (for payment routes), review queue and webhook fraud signals. */
+  /** The fraud screen, review queue and webhook fraud signals of this app. */
   fraud: FraudServices;
   /** Releases what the app holds (rate-limit store timers, Redis client). */
   close(): Promise<void>;
@@ -51,12 +68,16 @@ const RAW_BODY_PREFIX = '/webhooks/';
 /** Builds the Express app without listening. */
 export function createApp(deps: AppDeps): BuiltApp {
   const { config } = deps;
-  const fraud =
-    deps.fraud ??
-    createFraudServices(deps.sequelize, config, {
-      audit: deps.audit,
-      actions: deps.paymentActions,
-    });
+  const payments: PaymentsDomain = buildPaymentsDomain({
+    config,
+    sequelize: deps.sequelize,
+    stripe: deps.stripe ?? createGateway(config),
+    keyring: deps.piiKeyring ?? resolveKeyring(config, { persist: false }),
+  });
+  const fraud = createFraudServices(deps.sequelize, config, {
+    audit: appendAudit,
+    actions: deps.paymentActions ?? paymentActionsFor(payments),
+  });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -81,12 +102,13 @@ export function createApp(deps: AppDeps): BuiltApp {
     prefix: deps.rateLimitPrefix,
   });
   app.use('/v1', limiter.middleware);
+  app.use('/v1', requireHttpsInLiveMode(config), cardGuard, clientIpContext);
 
   mountRoutes(app, [
     ...healthRoutes({ database: () => pingDatabase(deps.sequelize), ...deps.readiness }),
     ...openApiRoutes(),
     ...metricsRoutes(config.ops.metricsToken),
-    ...apiRoutes({ ...deps, fraud }),
+    ...(deps.serveApi === false ? [] : apiRoutes(deps, { payments, fraud })),
   ]);
   app.use('/docs', docsRouter());
 

@@ -5,19 +5,32 @@ import { logger, setLogLevel } from './utils/logger';
 function banner(config: AppConfig, service: RunningService): string {
   const stripe =
     config.stripeMode === 'sandbox'
-      ? 'built-in Stripe sandbox'
+      ? `built-in Stripe sandbox at ${service.stripe.sandboxUrl} (webhooks signed and delivered)`
       : `Stripe ${config.stripeMode} mode`;
-  return [
+  const lines = [
     '',
     `Payments service listening on ${service.url}`,
     `  database: ${service.database.mode} (${service.database.description})`,
     `  stripe:   ${stripe}`,
-    `  health:   ${service.url}/readyz   API docs: ${service.url}/docs`,
-    ...(config.ops.metricsTokenGenerated
-      ? [`  metrics:  ${service.url}/metrics with Authorization: Bearer ${config.ops.metricsToken}`]
-      : []),
-    '',
-  ].join('\n');
+    `  health:   ${service.url}/readyz   API docs: ${service.url}/docs   ops page: ${service.url}/ops`,
+  ];
+  if (config.ops.metricsTokenGenerated) {
+    lines.push(
+      `  metrics:  ${service.url}/metrics with Authorization: Bearer ${config.ops.metricsToken}`,
+    );
+  }
+  const keys = service.bootstrapKeys;
+  if (keys) {
+    lines.push(
+      '',
+      'First start: two API keys were created. They are shown only now; keep them.',
+      `  storefront key (payments, customers): ${keys.storefront}`,
+      `  ops key (admin, reports, reviews):     ${keys.ops}`,
+      `  try: curl -H "Authorization: Bearer ${keys.storefront}" ${service.url}/v1/payments`,
+      '  more keys: npm run cli -- keys create --name NAME --scopes payments:read,payments:write',
+    );
+  }
+  return [...lines, ''].join('\n');
 }
 
 async function main(): Promise<void> {

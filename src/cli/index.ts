@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { loadDotEnv } from '../config';
 import { setLogLevel } from '../utils/logger';
+import { registerAuditCommand } from './commands/audit-command';
+import { registerKeysCommand } from './commands/keys-command';
 import { registerMigrateCommand } from './commands/migrate-command';
 import { registerReportCommand } from './commands/report-command';
 
@@ -15,6 +17,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerMigrateCommand(program);
+registerKeysCommand(program);
+registerAuditCommand(program);
 registerReportCommand(program);
 
 async function main(): Promise<void> {

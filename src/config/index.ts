@@ -12,6 +12,36 @@ export interface StripeSettings {
 }
 
 export type NodeEnv = 'development' | 'test' | 'production';
+/** What a process runs: the HTTP API, the background worker, or both (the default). */
+export type ServiceRole = 'api' | 'worker' | 'both';
+
+/** The background worker: webhook processing, notification delivery, reconciliation. */
+export interface WorkerSettings {
+  /** Milliseconds between polls when the inbox is empty. Default 500. */
+  pollIntervalMs: number;
+  /** Milliseconds a claimed event stays leased to its worker. Default 60000. */
+  leaseMs: number;
+  /** Events claimed per poll. Default 10. */
+  batchSize: number;
+  /** Attempts before an event or notification is parked as failed. Default 8. */
+  maxAttempts: number;
+  /** First retry delay; doubles per attempt with jitter. Default 2000. */
+  retryBaseMs: number;
+  /** Longest retry delay. Default 3600000 (one hour). */
+  retryMaxMs: number;
+  /** Milliseconds between reconciliation runs; 0 turns the schedule off. Default 600000. */
+  reconcileIntervalMs: number;
+  /** A payment in processing or requires_action longer than this is refetched. Default 3600000. */
+  stuckPaymentAfterMs: number;
+}
+
+/** Where storefront notifications go; unset URL keeps them in the outbox undelivered. */
+export interface NotificationSettings {
+  url: string | undefined;
+  /** HMAC-SHA256 key the storefront verifies `Payments-Signature` with. */
+  secret: string | undefined;
+  timeoutMs: number;
+}
 export type StripeMode = 'sandbox' | 'test' | 'live';
 
 /** The whole service configuration, typed and validated once at start-up. */
@@ -40,9 +70,20 @@ export interface AppConfig {
   stripeMode: StripeMode;
   /** Extra webhook signing secrets (rotation), accepted beside the sandbox's own. */
   stripeWebhookSecrets: string[];
+  /** Signing secrets of the Connect webhook endpoint (`/webhooks/stripe/connect`). */
+  stripeConnectWebhookSecrets: string[];
+  /** `SERVICE_ROLE`: api, worker or both. Default both. */
+  serviceRole: ServiceRole;
+  worker: WorkerSettings;
+  notifications: NotificationSettings;
   /** Port of the built-in sandbox; 0 picks a free one. */
   sandboxPort: number;
   stripe: StripeSettings;
+  /**
+   * Keys encrypting personal fields at rest, `id:base64(32 bytes)` comma-separated, the first
+   * active. Unset: generated once and kept under dataDir (refused in production).
+   */
+  piiEncryptionKeys: string | undefined;
   /** Seconds the process may take to stop after SIGTERM before it exits anyway. */
   shutdownTimeoutMs: number;
   /** Metrics, daily reports, alerts and fraud screening (see ops-config.ts). */
@@ -85,8 +126,26 @@ const envSchema = Joi.object({
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
   STRIPE_SECRET_KEY: Joi.string().pattern(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/),
   STRIPE_WEBHOOK_SECRET: Joi.string().pattern(/^whsec_[A-Za-z0-9]+(,\s*whsec_[A-Za-z0-9]+)*$/),
+  STRIPE_CONNECT_WEBHOOK_SECRET: Joi.string().pattern(
+    /^whsec_[A-Za-z0-9]+(,\s*whsec_[A-Za-z0-9]+)*$/,
+  ),
+  SERVICE_ROLE: Joi.string().valid('api', 'worker', 'both').default('both'),
+  WORKER_POLL_INTERVAL_MS: Joi.number().integer().min(10).max(60000).default(500),
+  WORKER_LEASE_MS: Joi.number().integer().min(1000).max(3600000).default(60000),
+  WORKER_BATCH_SIZE: Joi.number().integer().min(1).max(500).default(10),
+  WEBHOOK_MAX_ATTEMPTS: Joi.number().integer().min(1).max(100).default(8),
+  WEBHOOK_RETRY_BASE_MS: Joi.number().integer().min(1).max(3600000).default(2000),
+  WEBHOOK_RETRY_MAX_MS: Joi.number().integer().min(1).max(86400000).default(3600000),
+  RECONCILE_INTERVAL_MS: Joi.number().integer().min(0).default(600000),
+  STUCK_PAYMENT_AFTER_MS: Joi.number().integer().min(0).default(3600000),
+  STOREFRONT_WEBHOOK_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  STOREFRONT_WEBHOOK_SECRET: Joi.string().min(16),
+  STOREFRONT_WEBHOOK_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(5000),
   SANDBOX_PORT: Joi.number().integer().min(0).max(65535).default(0),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
+  PII_ENCRYPTION_KEYS: Joi.string().pattern(
+    /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/,
+  ),
 }).unknown(true);
 
 function loadStripeSettings(nodeEnv: NodeEnv): StripeSettings {
@@ -96,6 +155,26 @@ function loadStripeSettings(nodeEnv: NodeEnv): StripeSettings {
   if (!settings)
     throw new ConfigError(`config/stripe.json has no "${nodeEnv}" section`, 'NODE_ENV');
   return settings;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function workerSettings(v: Record<string, never>): WorkerSettings {
+  return {
+    pollIntervalMs: v.WORKER_POLL_INTERVAL_MS,
+    leaseMs: v.WORKER_LEASE_MS,
+    batchSize: v.WORKER_BATCH_SIZE,
+    maxAttempts: v.WEBHOOK_MAX_ATTEMPTS,
+    retryBaseMs: v.WEBHOOK_RETRY_BASE_MS,
+    retryMaxMs: v.WEBHOOK_RETRY_MAX_MS,
+    reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
+    stuckPaymentAfterMs: v.STUCK_PAYMENT_AFTER_MS,
+  };
 }
 
 function stripeModeOf(key: string | undefined): StripeMode {
@@ -117,15 +196,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const nodeEnv = v.NODE_ENV as NodeEnv;
   const stripeSecretKey = v.STRIPE_SECRET_KEY as string | undefined;
   const stripeMode = stripeModeOf(stripeSecretKey);
-  const stripeWebhookSecrets = ((v.STRIPE_WEBHOOK_SECRET as string | undefined) ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const stripeWebhookSecrets = splitList(v.STRIPE_WEBHOOK_SECRET);
 
   if (stripeMode === 'live' && stripeWebhookSecrets.length === 0) {
     throw new ConfigError(
       'Invalid environment variable STRIPE_WEBHOOK_SECRET: required with a live Stripe key',
       'STRIPE_WEBHOOK_SECRET',
+    );
+  }
+  if (v.STOREFRONT_WEBHOOK_URL && !v.STOREFRONT_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'Invalid environment variable STOREFRONT_WEBHOOK_SECRET: required with STOREFRONT_WEBHOOK_URL',
+      'STOREFRONT_WEBHOOK_SECRET',
+    );
+  }
+  if (nodeEnv === 'production' && !v.PII_ENCRYPTION_KEYS) {
+    throw new ConfigError(
+      'Invalid environment variable PII_ENCRYPTION_KEYS: required in production',
+      'PII_ENCRYPTION_KEYS',
     );
   }
   const databaseUrl = v.DATABASE_URL as string | undefined;
@@ -151,8 +239,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stripeSecretKey,
     stripeMode,
     stripeWebhookSecrets,
+    stripeConnectWebhookSecrets: splitList(v.STRIPE_CONNECT_WEBHOOK_SECRET),
+    serviceRole: v.SERVICE_ROLE as ServiceRole,
+    worker: workerSettings(v),
+    notifications: {
+      url: v.STOREFRONT_WEBHOOK_URL,
+      secret: v.STOREFRONT_WEBHOOK_SECRET,
+      timeoutMs: v.STOREFRONT_WEBHOOK_TIMEOUT_MS,
+    },
     sandboxPort: v.SANDBOX_PORT,
     stripe: loadStripeSettings(nodeEnv),
+    piiEncryptionKeys: v.PII_ENCRYPTION_KEYS,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     ops,
   };

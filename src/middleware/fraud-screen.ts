@@ -1,41 +1,33 @@
-import type { RequestHandler, Response } from 'express';
-import { AppError } from '../errors/app-error';
-import type { FraudScreen, ScreenInput, ScreenResult } from '../services/fraud/fraud-screen';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { isIP } from 'node:net';
+import type { RequestHandler } from 'express';
+import { badRequest } from '../errors/app-error';
 
-/** Reads what the screen needs from a payment request (body already validated). */
-export type ScreenInputOf = (
-  req: Parameters<RequestHandler>[0],
-  res: Response,
-) => Promise<Omit<ScreenInput, 'ip'>> | Omit<ScreenInput, 'ip'>;
+const shopperIps = new AsyncLocalStorage<string | null>();
+
+/** Header carrying the shopper's IP address, sent by the storefront backend. */
+export const SHOPPER_IP_HEADER = 'Shopper-Ip';
 
 /**
- * Screens a payment create or confirm before the handler calls Stripe. Block: 403
- * `fraud_error` / `payment_blocked` and the handler never runs. Review: the handler runs with
- * `res.locals.fraud` set and must create the payment with manual capture and open a review
- * (`fraud.reviews.open`) once the payment row exists. The client IP comes from Express
- * (`trust proxy` decides which header is believed).
+ * Keeps the shopper's address for the fraud screen, which runs inside the payments service
+ * where the request is not at hand. The caller of this API is the storefront's backend, so
+ * the connection's address is the storefront's, not the shopper's: the storefront forwards
+ * the shopper's address in the `Shopper-Ip` header. Without it, the IP rules do not apply.
  */
-export function fraudScreen(screen: FraudScreen, inputOf: ScreenInputOf): RequestHandler {
-  return async (req, res, next) => {
-    const input = await inputOf(req, res);
-    const result = await screen.screen({ ...input, ip: req.ip ?? null });
-    if (result.decision === 'block') {
-      throw new AppError(
-        403,
-        'fraud_error',
-        'payment_blocked',
-        'This payment was blocked by fraud screening.',
-        {
-          extra: { screening_id: result.id, reasons: result.reasons.map((r) => r.rule) },
-        },
-      );
-    }
-    res.locals.fraud = result;
-    next();
-  };
-}
+export const clientIpContext: RequestHandler = (req, _res, next) => {
+  const ip = req.get(SHOPPER_IP_HEADER)?.trim();
+  if (ip !== undefined && !isIP(ip)) {
+    next(
+      badRequest('invalid_shopper_ip', `${SHOPPER_IP_HEADER} must be an IPv4 or IPv6 address.`, [
+        { field: SHOPPER_IP_HEADER, message: 'not an IP address' },
+      ]),
+    );
+    return;
+  }
+  shopperIps.run(ip ?? null, () => next());
+};
 
-/** The screening result of this request, set by fraudScreen. */
-export function screeningOf(res: Response): ScreenResult | undefined {
-  return res.locals.fraud as ScreenResult | undefined;
+/** The shopper address of the request being served, or null when none was sent. */
+export function currentClientIp(): string | null {
+  return shopperIps.getStore() ?? null;
 }

@@ -27,6 +27,8 @@ export class Payment extends Model {
   declare amountCapturable: number;
   declare amountReceived: number;
   declare amountRefunded: number;
+  /** Refund amount being submitted to Stripe, not yet confirmed; counts as spent. */
+  declare amountRefundReserved: number;
   declare amountDisputed: number;
   declare latestChargeId: string | null;
   declare paymentMethod: string | null;
@@ -56,6 +58,7 @@ export class Payment extends Model {
         amountCapturable: moneyColumn('amountCapturable', { defaultValue: 0 }),
         amountReceived: moneyColumn('amountReceived', { defaultValue: 0 }),
         amountRefunded: moneyColumn('amountRefunded', { defaultValue: 0 }),
+        amountRefundReserved: moneyColumn('amountRefundReserved', { defaultValue: 0 }),
         amountDisputed: moneyColumn('amountDisputed', { defaultValue: 0 }),
         latestChargeId: { type: DataTypes.TEXT },
         paymentMethod: { type: DataTypes.TEXT },

@@ -12,6 +12,8 @@ export class Refund extends Model {
   declare status: string;
   declare reason: string | null;
   declare failureReason: string | null;
+  /** Hash of the storefront request (API key + Idempotency-Key) that made this refund. */
+  declare requestRef: string | null;
   declare stripeCreatedAt: Date | null;
   declare stripeEventAt: number;
   declare createdAt: Date;
@@ -30,6 +32,7 @@ export class Refund extends Model {
         status: { type: DataTypes.TEXT, allowNull: false },
         reason: { type: DataTypes.TEXT },
         failureReason: { type: DataTypes.TEXT },
+        requestRef: { type: DataTypes.TEXT, unique: true },
         stripeCreatedAt: { type: DataTypes.DATE },
         stripeEventAt: epochColumn('stripeEventAt'),
       },

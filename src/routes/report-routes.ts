@@ -2,7 +2,8 @@ import type { RequestHandler } from 'express';
 import Joi from 'joi';
 import type { AppDeps } from '../app';
 import { badRequest } from '../errors/app-error';
-import { requireScope as defaultRequireScope } from '../middleware/scope-auth';
+import { authenticate, requireScope } from '../middleware/authenticate';
+import type { ApiKeyService } from '../services/api-key-service';
 import {
   assertDate,
   assertTimeZone,
@@ -25,8 +26,7 @@ const querySchema = Joi.object({
   });
 
 /** GET /v1/reports/daily: one day (`date`) or a range (`from`, `to`), in `tz` or the default. */
-export function reportRoutes(deps: AppDeps): RouteSpec[] {
-  const requireScope = deps.requireScope ?? defaultRequireScope;
+export function reportRoutes(deps: AppDeps, apiKeys: ApiKeyService): RouteSpec[] {
   const daily: RequestHandler = async (req, res) => {
     const { error, value } = querySchema.validate(req.query, { abortEarly: true });
     if (error) {
@@ -46,6 +46,10 @@ export function reportRoutes(deps: AppDeps): RouteSpec[] {
     res.json({ object: 'list', time_zone: timeZone, data });
   };
   return [
-    { method: 'get', path: '/v1/reports/daily', handlers: [requireScope('reports:read'), daily] },
+    {
+      method: 'get',
+      path: '/v1/reports/daily',
+      handlers: [authenticate(apiKeys), requireScope('reports:read'), daily],
+    },
   ];
 }

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import Joi from 'joi';
-import type { AppDeps } from '../app';
 import { badRequest } from '../errors/app-error';
-import { actorOf, requireScope as defaultRequireScope } from '../middleware/scope-auth';
+import { authenticate, requireScope } from '../middleware/authenticate';
+import type { ApiKeyService } from '../services/api-key-service';
 import type { FraudServices } from '../services/fraud/fraud-services';
 import type { RouteSpec } from './route-table';
 
@@ -23,38 +23,42 @@ function check<T>(schema: Joi.Schema, value: unknown, where: string): T {
 }
 
 /** An admin key sees every storefront's reviews; another key only its owner's. */
-function ownerScope(res: Parameters<RequestHandler>[1]): string | null {
-  const actor = actorOf(res);
-  return actor.scopes.includes('admin') ? null : actor.ownerId;
+function ownerScope(req: Parameters<RequestHandler>[0]): string | null {
+  const principal = req.principal!;
+  return principal.scopes.includes('admin') ? null : principal.ownerId;
 }
 
 /** The fraud review queue for ops (scope reviews:write). */
-export function reviewRoutes(deps: AppDeps, fraud: FraudServices): RouteSpec[] {
-  const requireScope = deps.requireScope ?? defaultRequireScope;
-  const guard = requireScope('reviews:write');
+export function reviewRoutes(apiKeys: ApiKeyService, fraud: FraudServices): RouteSpec[] {
+  const auth = authenticate(apiKeys);
+  const scope = requireScope('reviews:write');
 
   const list: RequestHandler = async (req, res) => {
     const q = check<{ status: 'open'; limit: number }>(listQuery, req.query, 'query');
-    const data = await fraud.reviews.list({ ...q, ownerId: ownerScope(res) });
+    const data = await fraud.reviews.list({ ...q, ownerId: ownerScope(req) });
     res.json({ object: 'list', data });
   };
   const show: RequestHandler = async (req, res) => {
     const id = check<string>(idParam, req.params.id, 'id');
-    res.json(await fraud.reviews.get(id, ownerScope(res)));
+    res.json(await fraud.reviews.get(id, ownerScope(req)));
   };
   const decide =
     (verb: 'approve' | 'reject'): RequestHandler =>
     async (req, res) => {
       const id = check<string>(idParam, req.params.id, 'id');
       check(decisionBody, req.body, 'body');
-      const context = { actor: `api_key:${actorOf(res).apiKeyId}`, requestId: req.id };
-      res.json(await fraud.reviews[verb](id, ownerScope(res), context));
+      const context = { actor: `api_key:${req.principal!.keyId}`, requestId: req.id };
+      res.json(await fraud.reviews[verb](id, ownerScope(req), context));
     };
 
   return [
-    { method: 'get', path: '/v1/reviews', handlers: [guard, list] },
-    { method: 'get', path: '/v1/reviews/{id}', handlers: [guard, show] },
-    { method: 'post', path: '/v1/reviews/{id}/approve', handlers: [guard, decide('approve')] },
-    { method: 'post', path: '/v1/reviews/{id}/reject', handlers: [guard, decide('reject')] },
+    { method: 'get', path: '/v1/reviews', handlers: [auth, scope, list] },
+    { method: 'get', path: '/v1/reviews/{id}', handlers: [auth, scope, show] },
+    {
+      method: 'post',
+      path: '/v1/reviews/{id}/approve',
+      handlers: [auth, scope, decide('approve')],
+    },
+    { method: 'post', path: '/v1/reviews/{id}/reject', handlers: [auth, scope, decide('reject')] },
   ];
 }

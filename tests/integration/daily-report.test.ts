@@ -153,6 +153,38 @@ describe('GET /v1/reports/daily', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/NaN|Infinity/);
   });
 
+  test('When a currency only has a refund and a fraud block that day, then it still reports', async () => {
+    const day = isolatedPastDate();
+    const earlier = await insertPayment(ctx.sequelize, {
+      amount: 800,
+      currency: 'gbp',
+      status: 'succeeded',
+      createdAt: '1999-01-01T00:00:00Z',
+    });
+    await insertRefund(ctx.sequelize, {
+      paymentId: earlier,
+      amount: 300,
+      currency: 'gbp',
+      createdAt: `${day}T10:00:00Z`,
+    });
+    await ctx.sequelize.query(
+      `INSERT INTO fraud_screenings (id, stage, decision, amount, currency, created_at)
+       VALUES (?, 'create', 'block', 99999, 'gbp', ?)`,
+      { replacements: [`fs_${day}_${Math.random().toString(36).slice(2)}`, `${day}T11:00:00Z`] },
+    );
+    const res = await report(`date=${day}`).expect(200);
+    expect(res.body.currencies).toEqual([
+      expect.objectContaining({
+        currency: 'gbp',
+        gross_succeeded_amount: 0,
+        refunded_amount: 300,
+        net_amount: -300,
+        fraud_blocks: 1,
+        success_rate: null,
+      }),
+    ]);
+  });
+
   test('When only unconfirmed payments exist, then success_rate is null', async () => {
     const day = isolatedDate();
     await insertPayment(ctx.sequelize, {
@@ -212,8 +244,8 @@ describe('GET /v1/reports/daily', () => {
     expect(gross(tokyoNext)).toEqual({ usd: 101 + 202, eur: 404 });
   });
 
-  test('When a day is recomputed, then the stored report is overwritten, not duplicated', async () => {
-    const day = isolatedDate();
+  test('When a finished day is recomputed, then the stored report is overwritten, not duplicated', async () => {
+    const day = isolatedPastDate();
     await insertPayment(ctx.sequelize, {
       amount: 1000,
       currency: 'usd',

@@ -1,28 +1,20 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
+import { ApiKeyService } from '../../src/services/api-key-service';
 
-/** An API key row with the given scopes; returns the bearer secret. */
+/** An API key with the given scopes, made by the key service; returns the bearer secret. */
 export async function createApiKey(
   sequelize: Sequelize,
   scopes: string[],
-  ownerId = `own_${randomUUID().slice(0, 8)}`,
+  ownerId?: string,
 ): Promise<{ secret: string; id: string; ownerId: string }> {
-  const secret = `psk_test_${randomUUID().replace(/-/g, '')}`;
-  const id = `key_${randomUUID().slice(0, 12)}`;
-  await sequelize.query(
-    `INSERT INTO api_keys (id, owner_id, name, prefix, key_hash, scopes)
-     VALUES (?, ?, 'test', ?, ?, ARRAY[?]::text[])`,
-    {
-      replacements: [
-        id,
-        ownerId,
-        secret.slice(0, 12),
-        createHash('sha256').update(secret).digest('hex'),
-        scopes,
-      ],
-    },
-  );
-  return { secret, id, ownerId };
+  const { key, summary } = await new ApiKeyService(sequelize).create({
+    name: 'ops-test',
+    scopes,
+    ownerId,
+    actor: 'test',
+  });
+  return { secret: key, id: summary.id, ownerId: summary.ownerId };
 }
 
 export interface PaymentRow {
@@ -57,7 +49,13 @@ export async function insertPayment(sequelize: Sequelize, p: PaymentRow): Promis
         received,
         capturable: p.status === 'requires_capture' ? p.amount : 0,
         capture: p.captureMethod ?? 'automatic',
-        error: p.failed ? JSON.stringify({ code: 'card_declined' }) : null,
+        // The payments service stores "no error" as JSON null on rows it created from an
+        // intent; SQL NULL on others. Both must read as "not failed".
+        error: p.failed
+          ? JSON.stringify({ code: 'card_declined' })
+          : p.status === 'succeeded'
+            ? 'null'
+            : null,
         created: p.createdAt,
       },
     },

@@ -7,12 +7,13 @@ import type { MigrationContext } from '../migrator';
  *
  * payments_report_idx lets the daily aggregate read only the index for a day's range
  * (index-only scan once the table is vacuumed): the report never loads payment rows.
- * `payment_failed` is derived by PostgreSQL from last_payment_error so the index can carry it.
+ * `payment_failed` is derived by PostgreSQL from last_payment_error (SQL NULL or JSON null both
+ * mean no error) so the index can carry it.
  */
 export async function up({ context }: { context: MigrationContext }): Promise<void> {
   await context.sequelize.query(`
     ALTER TABLE payments ADD COLUMN payment_failed BOOLEAN
-      GENERATED ALWAYS AS (last_payment_error IS NOT NULL) STORED;
+      GENERATED ALWAYS AS (COALESCE(jsonb_typeof(last_payment_error), 'null') <> 'null') STORED;
     CREATE INDEX payments_report_idx ON payments (created_at)
       INCLUDE (currency, status, amount_received, payment_failed);
 

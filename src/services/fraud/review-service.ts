@@ -207,7 +207,7 @@ export class ReviewService {
     await this.claim(id, context.actor);
     let resolution: string;
     try {
-      resolution = await this.moveMoney(payment, status, context);
+      resolution = await this.moveMoney(payment, status, { ...context, reviewId: id });
     } catch (err) {
       await this.release(id);
       throw err;

@@ -81,9 +81,11 @@ f AS (
     count(*) FILTER (WHERE f.decision = 'review') AS reviews
   FROM fraud_screenings f, bounds b WHERE f.created_at >= b.lo AND f.created_at < b.hi
   GROUP BY 1),
+-- p.* comes first: its own currency column is NULL for a currency with refunds or fraud
+-- decisions but no payments that day, and c.currency after it is the one kept.
 c AS (SELECT currency FROM p UNION SELECT currency FROM r UNION SELECT currency FROM d
       UNION SELECT currency FROM f)
-SELECT c.currency, p.*, COALESCE(r.refunded, 0) AS refunded, COALESCE(d.disputed, 0) AS disputed,
+SELECT p.*, c.currency, COALESCE(r.refunded, 0) AS refunded, COALESCE(d.disputed, 0) AS disputed,
   COALESCE(f.blocks, 0) AS blocks, COALESCE(f.reviews, 0) AS reviews
 FROM c LEFT JOIN p USING (currency) LEFT JOIN r USING (currency) LEFT JOIN d USING (currency)
   LEFT JOIN f USING (currency)

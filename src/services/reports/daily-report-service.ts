@@ -157,9 +157,14 @@ export async function readStoredReport(
   };
 }
 
-/** The stored report, computed and stored first when the day was never computed. */
+/**
+ * The stored report of a finished day. A day never computed, or stored before it ended (today,
+ * or a day computed early), is computed now and stored, so a read never serves stale figures
+ * for a day still trading.
+ */
 export async function getDailyReport(sequelize: Sequelize, key: DayKey): Promise<DailyReport> {
-  return (await readStoredReport(sequelize, key)) ?? computeDailyReport(sequelize, key);
+  const stored = await readStoredReport(sequelize, key);
+  return stored?.complete ? stored : computeDailyReport(sequelize, key);
 }
 
 export async function getDailyReports(
