@@ -109,7 +109,9 @@ export async function startService(
   }
 
   // Reports, alerts and review deadlines run beside the worker; each is safe on many instances.
-  const stopOpsJobs = worker ? startOpsJobs(database.sequelize, config) : () => undefined;
+  const stopOpsJobs = worker
+    ? startOpsJobs(database.sequelize, config, built.fraud)
+    : () => undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {

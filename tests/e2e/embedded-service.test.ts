@@ -8,6 +8,10 @@ import { runServiceExpectingExit, spawnService } from '../support/spawn-service'
  * The embedded default, as a new user runs it: no DATABASE_URL, data under DATA_DIR. Each test
  * starts the real entry point in its own process (PGlite cannot run inside jest's sandbox).
  */
+// A real process starts an embedded PostgreSQL and the sandbox: on a loaded 2-core machine that
+// alone was measured at over 30 s, so these tests get the time spawnService itself allows.
+jest.setTimeout(150_000);
+
 describe('embedded default mode', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payments-embedded-'));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

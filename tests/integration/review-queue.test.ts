@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import type { PaymentActions, ReviewedPayment } from '../../src/services/fraud/payment-actions';
+import { sweepFraudSignals } from '../../src/services/fraud/fraud-signals';
 import { warnReviewsNearDeadline } from '../../src/services/fraud/review-deadline';
 import { api } from '../support/contract';
 import { attempt, testRules } from '../support/fraud-fixtures';
@@ -170,6 +171,49 @@ describe('Fraud review queue', () => {
     expect(await ctx.built.fraud.signals.radarRiskLevel(paymentId, 'normal')).toBeUndefined();
     const reviewId = await ctx.built.fraud.signals.radarRiskLevel(paymentId, 'elevated');
     expect((await ctx.built.fraud.reviews.get(reviewId!, null)).source).toBe('radar');
+  });
+
+  test('When the webhooks stored an early fraud warning and an elevated charge, then the sweep opens one review each', async () => {
+    const now = new Date().toISOString();
+    const warned = await insertPayment(ctx.sequelize, {
+      amount: 3100,
+      currency: 'usd',
+      status: 'succeeded',
+      createdAt: now,
+      ownerId: owner,
+    });
+    const risky = await insertPayment(ctx.sequelize, {
+      amount: 3200,
+      currency: 'usd',
+      status: 'succeeded',
+      createdAt: now,
+      ownerId: owner,
+    });
+    await ctx.sequelize.query(
+      `INSERT INTO early_fraud_warnings (stripe_warning_id, stripe_charge_id, stripe_payment_intent_id,
+         fraud_type, actionable) VALUES (?, 'ch_x', ?, 'card_never_received', true)`,
+      { replacements: [`issfr_${warned}`, `pi_${warned.slice(4)}`] },
+    );
+    await ctx.sequelize.query(
+      `INSERT INTO charges (stripe_charge_id, payment_id, amount, currency, status, risk_level)
+       VALUES (?, ?, 3200, 'usd', 'succeeded', 'elevated')`,
+      { replacements: [`ch_${risky}`, risky] },
+    );
+    const { fraud } = ctx.built;
+
+    const opened = await sweepFraudSignals(ctx.sequelize, fraud.rules, fraud.signals);
+    const again = await sweepFraudSignals(ctx.sequelize, fraud.rules, fraud.signals);
+
+    const sources = await ctx.sequelize.query<{ payment_id: string; source: string }>(
+      `SELECT payment_id, source FROM fraud_reviews WHERE payment_id IN (?, ?) ORDER BY source`,
+      { type: QueryTypes.SELECT, replacements: [warned, risky] },
+    );
+    expect(sources).toEqual([
+      { payment_id: warned, source: 'early_fraud_warning' },
+      { payment_id: risky, source: 'radar' },
+    ]);
+    expect(opened.length).toBeGreaterThanOrEqual(2);
+    expect(again).toEqual([]);
   });
 
   test('When a review nears the capture deadline, then it is flagged and warned once', async () => {

@@ -109,6 +109,8 @@ export class AlertMonitor {
     ];
   }
 
+  // Limitation: the Stripe error rate is this instance's own calls, because the counters live
+  // in process memory; an alert on the summed Prometheus counters covers the whole fleet.
   private async stripeErrorRate(): Promise<AlertResult> {
     const { windowSeconds, maxStripeErrorRate, minStripeCalls } = this.thresholds;
     const at = this.now();

@@ -58,6 +58,9 @@ export function screenPayments(payments: PaymentService, fraud: FraudServices): 
     return view;
   };
 
+  // Limitation: a create retried with the same Idempotency-Key after a failure (a 502) is
+  // screened again and counts as a second attempt, because the screen runs before the payments
+  // service's own replay check; screening inside the idempotent section would fix it.
   screened.create = async (principal, input, scope) => {
     // An amount the payments service refuses anyway gets its 400, not a fraud decision.
     if (checkChargeAmount(input.amount, input.currency.toLowerCase())) {
