@@ -281,6 +281,26 @@ describe('GET /v1/reports/daily', () => {
     expect(Number(n)).toBe(2);
   });
 
+  test('When a day still trading was stored, then a read computes it again', async () => {
+    const day = isolatedDate();
+    await insertPayment(ctx.sequelize, {
+      amount: 100,
+      currency: 'usd',
+      status: 'succeeded',
+      createdAt: `${day}T10:00:00Z`,
+    });
+    const first = (await report(`date=${day}`).expect(200)).body;
+    expect(first.complete).toBe(false);
+    await insertPayment(ctx.sequelize, {
+      amount: 200,
+      currency: 'usd',
+      status: 'succeeded',
+      createdAt: `${day}T11:00:00Z`,
+    });
+    const second = (await report(`date=${day}`).expect(200)).body;
+    expect(second.currencies[0].gross_succeeded_amount).toBe(300);
+  });
+
   test('When a range is asked, then one report per day in order', async () => {
     const day = isolatedDate();
     const res = await report(`from=${day}&to=${nextDate(nextDate(day))}`).expect(200);
