@@ -3,6 +3,7 @@ import type { FraudServices } from '../services/fraud/fraud-services';
 import { screenPayments } from '../services/fraud/screened-payment-service';
 import type { PaymentsDomain } from '../services/payments-domain';
 import { PrometheusWebhookMetrics } from '../metrics/webhook-metrics-binding';
+import { opsEventRoutes } from './ops-event-routes';
 import { opsPageRoutes } from './ops-page-routes';
 import { paymentsApiRoutes } from './payments-routes';
 import { reportRoutes } from './report-routes';
@@ -24,6 +25,7 @@ export function apiRoutes(
   return [
     ...paymentsApiRoutes(payments),
     ...webhookRoutes(deps, deps.webhookMetrics ?? new PrometheusWebhookMetrics()),
+    ...opsEventRoutes(deps),
     ...reportRoutes(deps, payments.apiKeys),
     ...reviewRoutes(payments.apiKeys, fraud),
     ...opsPageRoutes(deps, payments, fraud),

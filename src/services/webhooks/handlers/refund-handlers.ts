@@ -1,13 +1,34 @@
 import { Refund } from '../../../models';
 import { refundRank, shouldApply } from '../ordering';
 import { newId } from '../../ids';
-import { dateOf, idOf, num, str, type StripeObject } from '../stripe-object';
+import { dateOf, idOf, num, obj, str, type StripeObject } from '../stripe-object';
 import { objectOf, type EventHandler, type HandlerContext } from './handler-context';
 import { findPaymentByIntent, paymentIdOfCharge, refreshPaymentTotals } from './payment-links';
 
 async function paymentIdOf(ctx: HandlerContext, refund: StripeObject): Promise<string | null> {
   const payment = await findPaymentByIntent(ctx, idOf(refund, 'payment_intent'));
   return payment?.id ?? (await paymentIdOfCharge(ctx, idOf(refund, 'charge')));
+}
+
+/** Status of a refund this service is still submitting to Stripe; its own settlement ends it. */
+const SUBMITTING = 'submitting';
+
+/**
+ * A refund made through this service carries its local id in `metadata.refund_id`. Its event
+ * can beat the commit that records Stripe's id on the row, so the row is found by that id and
+ * given the Stripe id here, rather than a second row being made for the same refund.
+ */
+async function adoptOwnRefund(ctx: HandlerContext, refund: StripeObject): Promise<Refund | null> {
+  const localId = str(obj(refund, 'metadata') ?? {}, 'refund_id');
+  if (!localId) return null;
+  const { transaction } = ctx;
+  const own = await Refund.findByPk(localId, { transaction, lock: transaction.LOCK.UPDATE });
+  if (!own || own.stripeRefundId !== null) return null;
+  await own.update(
+    { stripeRefundId: str(refund, 'id'), stripeChargeId: idOf(refund, 'charge') },
+    { transaction },
+  );
+  return own;
 }
 
 /**
@@ -30,11 +51,17 @@ export async function applyRefund(
     stripeCreatedAt: dateOf(num(refund, 'created')),
   };
   const paymentId = await paymentIdOf(ctx, refund);
-  let stored = await Refund.findOne({
-    where: { stripeRefundId },
-    transaction: ctx.transaction,
-    lock: ctx.transaction.LOCK.UPDATE,
-  });
+  let stored =
+    (await Refund.findOne({
+      where: { stripeRefundId },
+      transaction: ctx.transaction,
+      lock: ctx.transaction.LOCK.UPDATE,
+    })) ?? (await adoptOwnRefund(ctx, refund));
+  if (stored?.status === SUBMITTING) {
+    // The refund service's settlement applies Stripe's answer and releases the reservation;
+    // a later refund event finds the settled row and applies from there.
+    return stored;
+  }
   if (!stored) {
     stored = await Refund.create(
       { id: newId('rfd'), stripeRefundId, ...fields, paymentId, stripeEventAt: at },
