@@ -2,7 +2,9 @@ import { DEFAULT_SANDBOX_PORT, SANDBOX_API_VERSION, startSandbox } from './index
 
 /**
  * Runs the sandbox alone: `npm run sandbox -- --port 12111 --host 127.0.0.1`.
- * Fault options can also come from SANDBOX_FAULT* and SANDBOX_WEBHOOK_* variables.
+ * Fault options can also come from SANDBOX_FAULT* and SANDBOX_WEBHOOK_* variables;
+ * SANDBOX_MAX_OBJECTS_PER_KIND and SANDBOX_MAX_IDEMPOTENCY_KEYS cap memory (default 20000
+ * objects of each kind, 20000 keys).
  */
 function readArgs(argv: string[]): { port: number; host: string } {
   let port = Number(process.env.SANDBOX_PORT ?? DEFAULT_SANDBOX_PORT);
@@ -29,7 +31,15 @@ function readArgs(argv: string[]): { port: number; host: string } {
 
 async function main(): Promise<void> {
   const { port, host } = readArgs(process.argv.slice(2));
-  const sandbox = await startSandbox({ port, host, env: process.env });
+  const maxObjects = process.env.SANDBOX_MAX_OBJECTS_PER_KIND;
+  const maxKeys = process.env.SANDBOX_MAX_IDEMPOTENCY_KEYS;
+  const sandbox = await startSandbox({
+    port,
+    host,
+    env: process.env,
+    maxObjectsPerKind: maxObjects ? Number(maxObjects) : undefined,
+    maxIdempotencyKeys: maxKeys ? Number(maxKeys) : undefined,
+  });
   const lines = [
     `Stripe sandbox listening on ${sandbox.url}`,
     '',
@@ -41,6 +51,9 @@ async function main(): Promise<void> {
     `Sandbox controls (time, faults, 3-D Secure, disputes, onboarding): ${sandbox.url}/_sandbox`,
     '',
   ];
+  if (!['127.0.0.1', '::1', 'localhost'].includes(sandbox.host)) {
+    lines.push('Warning: /_sandbox controls need no key; keep this port off shared networks.', '');
+  }
   process.stdout.write(lines.join('\n'));
   const stop = () => {
     sandbox.close().then(

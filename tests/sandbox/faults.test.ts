@@ -96,6 +96,24 @@ describe('request faults', () => {
     expect(list.data).toHaveLength(0);
   });
 
+  test('When a call is slow, then a concurrent duplicate key gets 409 and one object exists', async () => {
+    h.sandbox.setFault({ kind: 'slow', count: 1, hangMs: 300 });
+    const headers = { 'idempotency-key': `slow-${Date.now()}` };
+    const body = 'email=slow-dup@example.com';
+    const both = await Promise.all([
+      call(h.sandbox, 'POST', '/v1/customers', body, headers),
+      call(h.sandbox, 'POST', '/v1/customers', body, headers),
+    ]);
+    // Whichever arrives first takes the slow fault and holds the key; the other finds it busy.
+    const ok = both.find((r) => r.status === 200);
+    const busy = both.find((r) => r.status === 409);
+    expect(busy?.json.error).toMatchObject({ type: 'idempotency_error' });
+    const replay = await call(h.sandbox, 'POST', '/v1/customers', body, headers);
+    expect(replay.json.id).toBe(ok?.json.id);
+    const list = await h.stripe.customers.list({ email: 'slow-dup@example.com' });
+    expect(list.data).toHaveLength(1);
+  });
+
   test('When the fault kind is unknown, then the control answers 400', async () => {
     const res = await postJson('/_sandbox/faults', { kind: 'explode' });
     expect(res.status).toBe(400);

@@ -63,6 +63,19 @@ export async function collectSamples(
     await s.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } }),
   );
 
+  const challenged = await s.paymentIntents.create({
+    amount: 1000,
+    currency: 'usd',
+    payment_method: 'pm_card_authenticationRequired',
+    confirm: true,
+  });
+  h.sandbox.completeThreeDSecure(challenged.id, 'pass');
+  add(
+    'charge',
+    await s.charges.retrieve(
+      (await s.paymentIntents.retrieve(challenged.id)).latest_charge as string,
+    ),
+  );
   add('payment_intent', await s.paymentIntents.create({ amount: 1000, currency: 'usd' }));
   const paid = await s.paymentIntents.create({
     amount: 5000,

@@ -96,6 +96,10 @@ describe('payment intents', () => {
       expect(a.status).toBe('requires_action');
       expect(a.next_action?.type).toBe('use_stripe_sdk');
       expect(h.sandbox.completeThreeDSecure(a.id, 'pass').status).toBe('succeeded');
+      const charge = await h.stripe.charges.retrieve(
+        (await h.stripe.paymentIntents.retrieve(a.id)).latest_charge as string,
+      );
+      expect(charge.payment_method_details?.card?.three_d_secure?.result).toBe('authenticated');
       const b = await h.stripe.paymentIntents.create({
         amount: 1000,
         currency: 'usd',

@@ -1,5 +1,6 @@
 /** What a faulty API call does instead of its normal answer. */
-export type RequestFaultKind = 'server_error' | 'rate_limit' | 'timeout';
+/** `slow` answers normally after `hangMs`; `timeout` never answers. */
+export type RequestFaultKind = 'server_error' | 'rate_limit' | 'timeout' | 'slow';
 
 export interface RequestFaultOptions {
   kind: RequestFaultKind;
@@ -11,7 +12,10 @@ export interface RequestFaultOptions {
   pathPrefix?: string;
   /** Seconds sent in `Retry-After` on a 429 (default 1). */
   retryAfterSeconds?: number;
-  /** How long a timed-out call is held before its connection is dropped (default 30 s). */
+  /**
+   * How long a timed-out call is held before its connection is dropped, or a slow call is
+   * held before it runs (default 30 s).
+   */
   hangMs?: number;
 }
 
@@ -88,6 +92,7 @@ const KINDS: Record<string, RequestFaultKind> = {
   '429': 'rate_limit',
   rate_limit: 'rate_limit',
   timeout: 'timeout',
+  slow: 'slow',
 };
 
 export function parseFaultKind(value: string): RequestFaultKind | undefined {
@@ -96,7 +101,7 @@ export function parseFaultKind(value: string): RequestFaultKind | undefined {
 
 /**
  * Fault options from the environment:
- * SANDBOX_FAULT=500|429|timeout, SANDBOX_FAULT_COUNT, SANDBOX_FAULT_RATE, SANDBOX_FAULT_PATH,
+ * SANDBOX_FAULT=500|429|timeout|slow, SANDBOX_FAULT_COUNT, SANDBOX_FAULT_RATE, SANDBOX_FAULT_PATH,
  * SANDBOX_FAULT_RETRY_AFTER, SANDBOX_FAULT_HANG_MS, SANDBOX_WEBHOOK_DUPLICATE_RATE,
  * SANDBOX_WEBHOOK_DELAY_MS, SANDBOX_WEBHOOK_SHUFFLE_MS, SANDBOX_WEBHOOK_FAIL_FIRST,
  * SANDBOX_WEBHOOK_DROP_RATE.
@@ -115,7 +120,7 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv): {
   let request: RequestFaultOptions | null = null;
   if (env.SANDBOX_FAULT) {
     const kind = parseFaultKind(env.SANDBOX_FAULT);
-    if (!kind) throw new Error('SANDBOX_FAULT must be one of 500, 429, timeout');
+    if (!kind) throw new Error('SANDBOX_FAULT must be one of 500, 429, timeout, slow');
     request = {
       kind,
       count: num('SANDBOX_FAULT_COUNT'),

@@ -65,6 +65,10 @@ export class IdempotencyStore {
     if (entry && !entry.response) this.entries.delete(scope);
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   clear(): void {
     this.entries.clear();
   }

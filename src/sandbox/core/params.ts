@@ -13,6 +13,9 @@ export type Rule =
   | 'metadata'
   | 'timestamp'
   | 'strings'
+  // Limitation: 'any' parameters are accepted and not acted on (payment_method_options,
+  // mandate_data, payment_settings, automatic_tax, account onboarding details), because the
+  // sandbox models none of their effects; modelling one means giving it a real rule.
   | 'any'
   | { enum: readonly string[] }
   | { object: Spec }

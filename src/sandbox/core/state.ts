@@ -1,5 +1,6 @@
 import { SandboxClock } from './clock';
 import { FaultInjector } from './faults';
+import { ServiceTimes } from './service-times';
 import { IdempotencyStore } from './idempotency';
 import { ObjectStore, type StripeObject } from './store';
 import { EventLog, type RequestMeta } from '../events/event-log';
@@ -37,11 +38,15 @@ export class SandboxState {
   readonly store: ObjectStore;
   readonly clock = new SandboxClock();
   readonly faults = new FaultInjector();
+  readonly serviceTimes = new ServiceTimes();
   readonly idempotency: IdempotencyStore;
   readonly dispatcher: WebhookDispatcher;
   readonly events: EventLog;
-  /** The test card behind each payment method (never returned by the API). */
-  readonly cards = new Map<string, TestCard>();
+  /**
+   * The test card behind each payment method (never returned by the API), keyed by the
+   * payment method object so that it goes when the payment method is evicted.
+   */
+  private cardsByMethod = new WeakMap<StripeObject, TestCard>();
   /** Background work (refund failures) to cancel on close. */
   readonly timers = new Set<NodeJS.Timeout>();
   /** Called when a payment intent succeeds or fails (invoices follow their payments). */
@@ -76,5 +81,19 @@ export class SandboxState {
 
   now(): number {
     return this.clock.now();
+  }
+
+  setCard(pm: StripeObject, card: TestCard): void {
+    this.cardsByMethod.set(pm, card);
+  }
+
+  /** The test card behind a payment method id, if it is one the sandbox made. */
+  cardOf(paymentMethodId: string): TestCard | undefined {
+    const pm = this.store.find(paymentMethodId);
+    return pm ? this.cardsByMethod.get(pm) : undefined;
+  }
+
+  forgetCards(): void {
+    this.cardsByMethod = new WeakMap();
   }
 }

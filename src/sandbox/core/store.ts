@@ -8,6 +8,10 @@ export interface StripeObject {
 }
 
 /**
+ * Limitation: eviction leaves ids in other objects pointing at evicted ones (a retrieve or an
+ * expand of them answers 404 or stays an id), because memory is bounded per kind; keeping the
+ * state in the embedded database instead of memory would lift the bound.
+ *
  * All objects by id, and per kind in creation order for lists. Each kind keeps at most
  * `maxPerKind` objects: the oldest is evicted first, so memory stays bounded over a long run
  * (a retrieve of an evicted object answers 404, as for an id that never existed).
@@ -58,6 +62,11 @@ export class ObjectStore {
     if (!map) return;
     const all = [...map.values()];
     for (let i = all.length - 1; i >= 0; i--) yield all[i];
+  }
+
+  /** How many objects of each kind are held. */
+  counts(): Record<string, number> {
+    return Object.fromEntries([...this.byKind].map(([kind, map]) => [kind, map.size]));
   }
 
   count(kind?: string): number {

@@ -34,10 +34,14 @@ export class EventLog {
     meta: RequestMeta,
     previous?: Record<string, unknown>,
   ): StripeObject {
-    const targets = [...this.endpoints.values()].filter(
-      (e) => !e.disabled && (e.enabledEvents.includes('*') || e.enabledEvents.includes(type)),
-    );
-    const data: Record<string, unknown> = { object: structuredClone(object) };
+    const targets =
+      this.endpoints.size === 0
+        ? []
+        : [...this.endpoints.values()].filter(
+            (e) => !e.disabled && (e.enabledEvents.includes('*') || e.enabledEvents.includes(type)),
+          );
+    // A JSON round trip: the snapshot is plain JSON, and this is cheaper than structuredClone.
+    const data: Record<string, unknown> = { object: JSON.parse(JSON.stringify(object)) };
     if (previous && Object.keys(previous).length > 0) data.previous_attributes = previous;
     const event: StripeObject = {
       id: newId('evt'),

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { signatureHeader } from './signature';
 import type { FaultInjector } from '../core/faults';
 import type { StripeObject } from '../core/store';
@@ -54,6 +56,8 @@ export class WebhookDispatcher {
   private shuffleTimer: NodeJS.Timeout | null = null;
   private pendingCount = 0;
   private closed = false;
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
   readonly history: DeliveryAttempt[] = [];
 
   constructor(
@@ -93,6 +97,8 @@ export class WebhookDispatcher {
     this.timers.clear();
     if (this.shuffleTimer) clearTimeout(this.shuffleTimer);
     this.shuffleBuffer = [];
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
     await Promise.allSettled([...this.inFlight]);
     this.pendingCount = 0;
   }
@@ -138,24 +144,51 @@ export class WebhookDispatcher {
     this.schedule({ ...job, attempt: job.attempt + 1 }, delay);
   }
 
-  private async post(job: Job): Promise<number> {
+  /**
+   * One signed POST; resolves to the status, or 0 on a connection error or timeout. Plain
+   * node:http with keep-alive agents: several times cheaper per delivery than fetch.
+   */
+  private post(job: Job): Promise<number> {
     const timestamp = Math.floor(Date.now() / 1000);
-    try {
-      const res = await fetch(job.endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-          'stripe-signature': signatureHeader(job.body, job.endpoint.secret, timestamp),
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = (status: number) => {
+        if (!settled) {
+          settled = true;
+          resolve(status);
+        }
+      };
+      let url: URL;
+      try {
+        url = new URL(job.endpoint.url);
+      } catch {
+        done(0);
+        return;
+      }
+      const secure = url.protocol === 'https:';
+      const req = (secure ? https : http).request(
+        url,
+        {
+          method: 'POST',
+          agent: secure ? this.httpsAgent : this.httpAgent,
+          timeout: this.options.timeoutMs,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(job.body),
+            'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+            'stripe-signature': signatureHeader(job.body, job.endpoint.secret, timestamp),
+          },
         },
-        body: job.body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      return res.status;
-    } catch {
-      return 0;
-    }
+        (res) => {
+          res.on('end', () => done(res.statusCode ?? 0));
+          res.on('error', () => done(0));
+          res.resume();
+        },
+      );
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => done(0));
+      req.end(job.body);
+    });
   }
 
   private record(job: Job, status: number, ok: boolean): void {

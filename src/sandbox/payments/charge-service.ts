@@ -94,6 +94,38 @@ function outcomeFor(card: TestCard): Record<string, unknown> {
   };
 }
 
+/** `payment_method_details.card` of a charge made with this payment method. */
+function cardDetails(pi: StripeObject, pm: StripeObject, card: TestCard) {
+  const failed = !!card.decline;
+  const pmCard = pm.card as Record<string, unknown>;
+  return {
+    amount_authorized: failed ? null : pi.amount,
+    authorization_code: failed ? null : String(100000 + (Number(card.last4) % 900000)),
+    brand: pmCard.brand,
+    checks: pmCard.checks,
+    country: pmCard.country,
+    electronic_commerce_indicator: null,
+    exp_month: pmCard.exp_month,
+    exp_year: pmCard.exp_year,
+    extended_authorization: { status: 'disabled' },
+    fingerprint: pmCard.fingerprint,
+    funding: pmCard.funding,
+    incremental_authorization: { status: 'unavailable' },
+    installments: null,
+    last4: pmCard.last4,
+    mandate: null,
+    multicapture: { status: 'unavailable' },
+    network: pmCard.brand,
+    network_token: { used: false },
+    network_transaction_id: failed ? null : newId('ntx').slice(4, 19),
+    overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
+    regulated_status: 'unregulated',
+    three_d_secure: null,
+    transaction_link_id: null,
+    wallet: null,
+  };
+}
+
 /** A card charge for a payment intent: failed for declining cards, else authorized. */
 export function createCharge(
   state: SandboxState,
@@ -103,7 +135,6 @@ export function createCharge(
 ): StripeObject {
   const id = newId('ch');
   const failed = !!card.decline;
-  const pmCard = pm.card as Record<string, unknown>;
   const charge: StripeObject = {
     id,
     object: 'charge',
@@ -133,35 +164,7 @@ export function createCharge(
     paid: !failed,
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: {
-      card: {
-        amount_authorized: failed ? null : pi.amount,
-        authorization_code: failed ? null : String(100000 + (Number(card.last4) % 900000)),
-        brand: pmCard.brand,
-        checks: pmCard.checks,
-        country: pmCard.country,
-        electronic_commerce_indicator: null,
-        exp_month: pmCard.exp_month,
-        exp_year: pmCard.exp_year,
-        extended_authorization: { status: 'disabled' },
-        fingerprint: pmCard.fingerprint,
-        funding: pmCard.funding,
-        incremental_authorization: { status: 'unavailable' },
-        installments: null,
-        last4: pmCard.last4,
-        mandate: null,
-        multicapture: { status: 'unavailable' },
-        network: pmCard.brand,
-        network_token: { used: false },
-        network_transaction_id: failed ? null : newId('ntx').slice(4, 19),
-        overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
-        regulated_status: 'unregulated',
-        three_d_secure: null,
-        transaction_link_id: null,
-        wallet: null,
-      },
-      type: 'card',
-    },
+    payment_method_details: { card: cardDetails(pi, pm, card), type: 'card' },
     radar_options: {},
     receipt_email: pi.receipt_email ?? null,
     receipt_number: null,
@@ -201,7 +204,7 @@ export function captureCharge(state: SandboxState, charge: StripeObject, amount:
     description: charge.description as string | null,
     fee: cardFee(amount, currency),
   });
-  if (state.cards.get(charge.payment_method as string)?.bypassPending) {
+  if (state.cardOf(charge.payment_method as string)?.bypassPending) {
     txn.status = 'available';
     txn.available_on = txn.created;
   }

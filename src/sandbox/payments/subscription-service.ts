@@ -157,6 +157,9 @@ function considerSubscription(
     consider(trialEnd, () => renew(state, sub, trialEnd));
     return;
   }
+  // Limitation: `unpaid` and `paused` subscriptions stop billing, because the sandbox creates
+  // no invoices for them; Stripe keeps drafting invoices for `unpaid` ones, which tracking
+  // un-attempted invoices per period would reproduce.
   if (status !== 'active' && status !== 'past_due') return;
   if (sub.cancel_at) consider(sub.cancel_at as number, () => cancelNow(state, sub));
   const end = periodEnd(sub);

@@ -140,6 +140,10 @@ function balance(state: SandboxState) {
     if (!available.has(c)) available.set(c, 0);
     if (!pending.has(c)) pending.set(c, 0);
   }
+  if (available.size === 0) {
+    available.set('usd', 0);
+    pending.set('usd', 0);
+  }
   const list = (m: Map<string, number>) =>
     [...m].map(([currency, amount]) => ({ amount, currency, source_types: { card: amount } }));
   return {
@@ -191,6 +195,13 @@ function transfer(state: SandboxState, form: never, meta: Parameters<typeof crea
 }
 
 export function registerConnectRoutes(router: Router, state: SandboxState): void {
+  registerAccountRoutes(router, state);
+  registerAccountLinkRoutes(router, state);
+  registerMoneyMovementRoutes(router, state);
+}
+
+/** Connected accounts. */
+function registerAccountRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/accounts', (c) => createAccount(state, c.form as never));
   router.on('GET', '/v1/accounts/:id', (c) => {
     validate(c.form, {});
@@ -223,6 +234,10 @@ export function registerConnectRoutes(router: Router, state: SandboxState): void
     const p = validate(c.form, LIST_SPEC);
     return paginate(state.store, 'account', p, '/v1/accounts');
   });
+}
+
+/** Account links for hosted onboarding. */
+function registerAccountLinkRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/account_links', (c) => {
     const p = validate(c.form, {
       account: 'string',
@@ -243,6 +258,10 @@ export function registerConnectRoutes(router: Router, state: SandboxState): void
       url: `${state.baseUrl}/_sandbox/accounts/${account.id}/onboarding${query}`,
     };
   });
+}
+
+/** Transfers, application fees and the balance. */
+function registerMoneyMovementRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/transfers', (c) => transfer(state, c.form as never, c.meta));
   router.on('GET', '/v1/transfers/:id', (c) => {
     validate(c.form, {});

@@ -77,6 +77,18 @@ export class SandboxControls {
     return eventId ? all.filter((d) => d.eventId === eventId) : [...all];
   }
 
+  /** Objects held per kind, idempotency keys and the process's memory, for bounds checks. */
+  stats() {
+    const mem = process.memoryUsage();
+    return {
+      objects: this.state.store.counts(),
+      idempotency_keys: this.state.idempotency.size,
+      pending_deliveries: this.state.dispatcher.pending,
+      service_time: this.state.serviceTimes.summary(),
+      memory: { rss: mem.rss, heap_used: mem.heapUsed, heap_total: mem.heapTotal },
+    };
+  }
+
   pendingDeliveries(): number {
     return this.state.dispatcher.pending;
   }
@@ -90,7 +102,7 @@ export class SandboxControls {
     this.state.store.clear();
     this.state.idempotency.clear();
     this.state.events.endpoints.clear();
-    this.state.cards.clear();
+    this.state.forgetCards();
     this.state.faults.clear();
     this.state.clock.reset();
   }
@@ -110,7 +122,7 @@ function faultOptions(form: Record<string, unknown>): RequestFaultOptions {
   });
   requireParams(p, ['kind']);
   const kind = parseFaultKind(p.kind as string);
-  if (!kind) throw invalidParam('kind', 'kind must be one of 500, 429, timeout');
+  if (!kind) throw invalidParam('kind', 'kind must be one of 500, 429, timeout, slow');
   const rate = p.rate === undefined || p.rate === null ? undefined : Number(p.rate);
   if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
     throw invalidParam('rate', 'rate must be a number between 0 and 1');
@@ -154,8 +166,16 @@ function escapeHtml(s: string): string {
 
 export function registerControlRoutes(router: Router, state: SandboxState): SandboxControls {
   const controls = new SandboxControls(state);
+  registerTimeAndFaultRoutes(router, controls);
+  registerOutcomeRoutes(router, state, controls);
+  return controls;
+}
+
+/** Time, billing and fault controls. */
+function registerTimeAndFaultRoutes(router: Router, controls: SandboxControls): void {
   router.on('GET', '/_sandbox', () => ({ now: controls.now(), faults: controls.faults() }));
   router.on('GET', '/_sandbox/time', () => ({ now: controls.now() }));
+  router.on('GET', '/_sandbox/stats', () => controls.stats());
   router.on('POST', '/_sandbox/time/advance', (c) => {
     const p = validate(c.form, { seconds: 'integer', to: 'integer' });
     if (p.seconds == null && p.to == null) throw invalidParam('seconds', 'Give seconds or to.');
@@ -182,6 +202,14 @@ export function registerControlRoutes(router: Router, state: SandboxState): Sand
     controls.clearFaults();
     return controls.faults();
   });
+}
+
+/** 3-D Secure, dispute and onboarding outcomes, deliveries, reset. */
+function registerOutcomeRoutes(
+  router: Router,
+  state: SandboxState,
+  controls: SandboxControls,
+): void {
   router.on('POST', '/_sandbox/payment_intents/:id/three_d_secure', (c) => {
     const p = validate(c.form, { outcome: OUTCOME_3DS });
     requireParams(p, ['outcome']);
@@ -234,9 +262,16 @@ export function registerControlRoutes(router: Router, state: SandboxState): Sand
       data: controls.deliveries(p.event_id as string | undefined),
     };
   });
+  router.on('GET', '/_sandbox/receipts/:id', (c) => {
+    const charge = state.store.get('charge', c.pathParams.id);
+    const amount = `${String(charge.amount)} ${String(charge.currency)} (minor units)`;
+    const body =
+      `<!doctype html><title>Receipt</title><h1>Receipt</h1>` +
+      `<p>${escapeHtml(charge.id)}: ${escapeHtml(amount)}</p>`;
+    return new RawAnswer(200, body, { 'content-type': 'text/html; charset=utf-8' });
+  });
   router.on('POST', '/_sandbox/reset', () => {
     controls.reset();
     return { ok: true };
   });
-  return controls;
 }

@@ -47,6 +47,12 @@ function checkEvents(events: string[]): void {
 
 /** The event log (`/v1/events`) and webhook endpoints (`/v1/webhook_endpoints`). */
 export function registerEventRoutes(router: Router, state: SandboxState): void {
+  registerEventLogRoutes(router, state);
+  registerWebhookEndpointRoutes(router, state);
+}
+
+/** The event log. */
+function registerEventLogRoutes(router: Router, state: SandboxState): void {
   router.on('GET', '/v1/events/:id', (c) => {
     validate(c.form, {});
     return state.store.get('event', c.pathParams.id);
@@ -71,6 +77,10 @@ export function registerEventRoutes(router: Router, state: SandboxState): void {
       (o) => matchType(o.type as string) && (!types || types.includes(o.type as string)),
     );
   });
+}
+
+/** Webhook endpoints; the secret is shown only when created. */
+function registerWebhookEndpointRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/webhook_endpoints', (c) => {
     const p = validate(c.form, ENDPOINT_SPEC);
     requireParams(p, ['url', 'enabled_events']);

@@ -198,6 +198,13 @@ function getInvoice(state: SandboxState, id: string) {
 }
 
 export function registerInvoiceRoutes(router: Router, state: SandboxState): void {
+  registerInvoiceItemRoutes(router, state);
+  registerInvoiceCrudRoutes(router, state);
+  registerInvoiceActionRoutes(router, state);
+}
+
+/** Pending invoice items. */
+function registerInvoiceItemRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/invoiceitems', (c) => createItemRoute(state, c.form as never, c.meta));
   router.on('GET', '/v1/invoiceitems/:id', (c) => {
     validate(c.form, {});
@@ -231,6 +238,10 @@ export function registerInvoiceRoutes(router: Router, state: SandboxState): void
         (p.pending === undefined || !o.invoice === p.pending),
     );
   });
+}
+
+/** Invoices: create, read, update, delete drafts, list. */
+function registerInvoiceCrudRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/invoices', (c) => createInvoiceRoute(state, c.form as never, c.meta));
   router.on('GET', '/v1/invoices/:id', (c) => {
     validate(c.form, {});
@@ -270,6 +281,10 @@ export function registerInvoiceRoutes(router: Router, state: SandboxState): void
     state.emit('invoice.deleted', invoice, c.meta);
     return { id: invoice.id, object: 'invoice', deleted: true };
   });
+}
+
+/** Invoice actions: finalize, pay, void. */
+function registerInvoiceActionRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/invoices/:id/finalize', (c) => {
     validate(c.form, { auto_advance: 'boolean' });
     const invoice = getInvoice(state, c.pathParams.id);

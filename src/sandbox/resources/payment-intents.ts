@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SandboxError, invalidParam, unexpectedState } from '../core/errors';
 import { newId, randomToken } from '../core/ids';
 import { paginate } from '../core/list';
@@ -16,6 +17,7 @@ import { afterDestinationCharge } from '../payments/connect-service';
 import { attachPaymentMethod, resolvePaymentMethod } from './payment-methods';
 import { getCustomer } from './lookups';
 import type { RequestMeta } from '../events/event-log';
+import type { TestCard } from '../payments/test-cards';
 import type { Router } from '../server/router';
 import type { SandboxState } from '../core/state';
 import type { StripeObject } from '../core/store';
@@ -65,7 +67,6 @@ const CREATE_SPEC: Spec = {
   automatic_payment_methods: {
     object: { enabled: 'boolean', allow_redirects: { enum: ['always', 'never'] } },
   },
-  payment_method_data: 'any',
   payment_method_configuration: 'string',
 };
 
@@ -240,9 +241,12 @@ export function confirm(state: SandboxState, pi: StripeObject, p: Params, meta: 
     );
   }
   const pm = state.store.get('payment_method', pi.payment_method as string, 'payment_method');
-  const card = state.cards.get(pm.id);
+  const card = state.cardOf(pm.id);
   if (!card) throw invalidParam('payment_method', 'Only card payment methods are supported.');
   pi.last_payment_error = null;
+  // Limitation: a card payment never shows `processing`, because card confirmations settle
+  // synchronously in the sandbox (as they do on Stripe for cards); an asynchronous test
+  // payment method (bank debits) would add that state.
   if (card.requiresAuthentication) {
     const offSession = p.off_session !== undefined && p.off_session !== 'false';
     if (offSession || p.error_on_requires_action) {
@@ -272,7 +276,7 @@ function decline(
   state: SandboxState,
   pi: StripeObject,
   pm: StripeObject,
-  card: NonNullable<ReturnType<SandboxState['cards']['get']>>,
+  card: TestCard,
   meta: RequestMeta,
 ): never {
   const charge = createCharge(state, pi, pm, card);
@@ -303,9 +307,27 @@ function decline(
   );
 }
 
-function succeed(state: SandboxState, pi: StripeObject, pm: StripeObject, meta: RequestMeta) {
-  const card = state.cards.get(pm.id)!;
+function succeed(
+  state: SandboxState,
+  pi: StripeObject,
+  pm: StripeObject,
+  meta: RequestMeta,
+  authenticated = false,
+) {
+  const card = state.cardOf(pm.id)!;
   const charge = createCharge(state, pi, pm, card);
+  if (authenticated) {
+    const details = charge.payment_method_details as { card: Record<string, unknown> };
+    details.card.three_d_secure = {
+      authentication_flow: 'challenge',
+      electronic_commerce_indicator: '05',
+      exemption_indicator: null,
+      result: 'authenticated',
+      result_reason: null,
+      transaction_id: randomUUID(),
+      version: '2.2.0',
+    };
+  }
   pi.next_action = null;
   pi.latest_charge = charge.id;
   const manual = pi.capture_method === 'manual';
@@ -335,7 +357,7 @@ function afterCapture(
   meta: RequestMeta,
 ) {
   afterDestinationCharge(state, pi, charge, meta);
-  const card = state.cards.get(charge.payment_method as string);
+  const card = state.cardOf(charge.payment_method as string);
   if (card) openDispute(state, charge, card, meta);
 }
 
@@ -354,7 +376,7 @@ export function authenticate(
     );
   }
   const pm = state.store.get('payment_method', pi.payment_method as string, 'payment_method');
-  if (outcome === 'pass') return succeed(state, pi, pm, meta);
+  if (outcome === 'pass') return succeed(state, pi, pm, meta, true);
   pi.status = 'requires_payment_method';
   pi.next_action = null;
   pi.payment_method = null;

@@ -70,7 +70,7 @@ function createFromTestCard(state: SandboxState, card: TestCard): StripeObject {
     metadata: {},
     type: 'card',
   };
-  state.cards.set(pm.id, card);
+  state.setCard(pm, card);
   return state.store.insert(pm);
 }
 

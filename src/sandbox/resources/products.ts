@@ -171,6 +171,12 @@ function updateProduct(state: SandboxState, id: string, form: never, meta: Reque
 }
 
 export function registerProductRoutes(router: Router, state: SandboxState): void {
+  registerProductOnlyRoutes(router, state);
+  registerPriceRoutes(router, state);
+}
+
+/** Products. */
+function registerProductOnlyRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/products', (c) =>
     createProduct(state, validate(c.form, PRODUCT_SPEC), c.meta),
   );
@@ -208,6 +214,10 @@ export function registerProductRoutes(router: Router, state: SandboxState): void
         (!p.ids || (p.ids as string[]).includes(o.id)),
     );
   });
+}
+
+/** Prices, one-off and recurring. */
+function registerPriceRoutes(router: Router, state: SandboxState): void {
   router.on('POST', '/v1/prices', (c) => createPrice(state, c.form as never, c.meta));
   router.on('GET', '/v1/prices/:id', (c) => {
     validate(c.form, {});

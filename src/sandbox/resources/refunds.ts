@@ -45,10 +45,8 @@ function chargeToRefund(state: SandboxState, p: Params): StripeObject {
   return state.store.get('charge', p.charge as string, 'charge');
 }
 
-/** Refunds at most what remains of the captured amount; never more. */
-export function createRefund(state: SandboxState, form: Params, meta: RequestMeta): StripeObject {
-  const p = validate(form as never, CREATE_SPEC);
-  const charge = chargeToRefund(state, p);
+/** The amount to refund: what was asked, never more than what remains refundable. */
+function refundAmount(state: SandboxState, charge: StripeObject, requested?: number): number {
   const currency = charge.currency as string;
   if (charge.status !== 'succeeded' || !charge.captured) {
     throw unexpectedState(
@@ -71,7 +69,7 @@ export function createRefund(state: SandboxState, form: Params, meta: RequestMet
       `Charge ${charge.id} has been charged back; cannot issue a refund.`,
     );
   }
-  const amount = (p.amount as number | undefined) ?? remaining;
+  const amount = requested ?? remaining;
   if (amount <= 0) throw invalidParam('amount', 'Refund amount must be greater than 0.');
   if (amount > remaining) {
     throw invalidParam(
@@ -81,6 +79,15 @@ export function createRefund(state: SandboxState, form: Params, meta: RequestMet
       'amount_too_large',
     );
   }
+  return amount;
+}
+
+/** Refunds at most what remains of the captured amount; never more. */
+export function createRefund(state: SandboxState, form: Params, meta: RequestMeta): StripeObject {
+  const p = validate(form as never, CREATE_SPEC);
+  const charge = chargeToRefund(state, p);
+  const currency = charge.currency as string;
+  const amount = refundAmount(state, charge, p.amount as number | undefined);
   const id = newId('re');
   const txn = createBalanceTransaction(state, {
     amount: -amount,
@@ -125,7 +132,7 @@ export function createRefund(state: SandboxState, form: Params, meta: RequestMet
   refunds.data.unshift(refund);
   state.emit('refund.created', refund, meta);
   state.emit('charge.refunded', charge, meta);
-  const card = state.cards.get(charge.payment_method as string);
+  const card = state.cardOf(charge.payment_method as string);
   if (card?.refundFails) {
     state.later(state.config.refundFailDelayMs, () => failRefund(state, refund.id));
   }

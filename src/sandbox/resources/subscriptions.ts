@@ -155,6 +155,53 @@ function trialEndFrom(state: SandboxState, p: Params): number | null {
   return null;
 }
 
+/** Fields of a new subscription that never depend on its parameters. */
+const SUBSCRIPTION_DEFAULTS = () => ({
+  application: null,
+  application_fee_percent: null,
+  automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+  billing_cycle_anchor_config: null,
+  billing_schedules: [],
+  billing_thresholds: null,
+  cancel_at: null,
+  cancel_at_period_end: false,
+  canceled_at: null,
+  cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
+  customer_account: null,
+  default_payment_method: null,
+  default_source: null,
+  default_tax_rates: [],
+  discounts: [],
+  ended_at: null,
+  invoice_settings: {
+    account_tax_ids: null,
+    custom_fields: null,
+    description: null,
+    footer: null,
+    issuer: { type: 'self' },
+  },
+  latest_invoice: null,
+  livemode: false,
+  managed_payments: null,
+  next_pending_invoice_item_invoice: null,
+  on_behalf_of: null,
+  pause_collection: null,
+  payment_settings: {
+    payment_method_options: null,
+    payment_method_types: null,
+    save_default_payment_method: 'off',
+  },
+  pending_invoice_item_interval: null,
+  pending_setup_intent: null,
+  pending_update: null,
+  schedule: null,
+  status: 'incomplete',
+  test_clock: null,
+  transfer_data: null,
+  trial_end: null,
+  trial_start: null,
+});
+
 function buildSubscription(
   state: SandboxState,
   p: Params,
@@ -171,71 +218,29 @@ function buildSubscription(
   return {
     id,
     object: 'subscription',
-    application: null,
-    application_fee_percent: null,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    ...SUBSCRIPTION_DEFAULTS(),
     billing_cycle_anchor: now,
-    billing_cycle_anchor_config: null,
     billing_mode: { flexible: null, type: 'classic', updated_at: now },
-    billing_schedules: [],
-    billing_thresholds: null,
-    cancel_at: null,
-    cancel_at_period_end: false,
-    canceled_at: null,
-    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
     collection_method: p.collection_method ?? 'charge_automatically',
     created: now,
     currency: prices[0].currency,
     customer: customer.id,
-    customer_account: null,
     days_until_due: p.days_until_due ?? null,
-    default_payment_method: null,
-    default_source: null,
-    default_tax_rates: [],
     description: p.description ?? null,
-    discounts: [],
-    ended_at: null,
-    invoice_settings: {
-      account_tax_ids: null,
-      custom_fields: null,
-      description: null,
-      footer: null,
-      issuer: { type: 'self' },
-    },
     items: {
       object: 'list',
       data: items,
       has_more: false,
       url: `/v1/subscription_items?subscription=${id}`,
     },
-    latest_invoice: null,
-    livemode: false,
-    managed_payments: null,
     metadata: mergeMetadata({}, p.metadata),
-    next_pending_invoice_item_invoice: null,
-    on_behalf_of: null,
-    pause_collection: null,
-    payment_settings: {
-      payment_method_options: null,
-      payment_method_types: null,
-      save_default_payment_method: 'off',
-    },
-    pending_invoice_item_interval: null,
-    pending_setup_intent: null,
-    pending_update: null,
-    schedule: null,
     start_date: now,
-    status: 'incomplete',
-    test_clock: null,
-    transfer_data: null,
-    trial_end: null,
     trial_settings: {
       end_behavior: {
         billing_cycle_anchor: null,
         missing_payment_method: missing ?? 'create_invoice',
       },
     },
-    trial_start: null,
   } as StripeObject;
 }
 
@@ -333,7 +338,12 @@ function billPeriodStrict(
   attemptPayment(state, invoice, meta, { throwOnDecline: true });
 }
 
-/** error_if_incomplete: a failed first payment leaves no live subscription behind. */
+/**
+ * error_if_incomplete: a failed first payment leaves no live subscription behind.
+ * Limitation: the subscription stays retrievable as `incomplete_expired`, because its
+ * creation events already went out; Stripe creates nothing, which charging before recording
+ * would reproduce.
+ */
 function expireFailedStart(state: SandboxState, sub: StripeObject, meta: RequestMeta) {
   const previous = { status: sub.status };
   sub.status = 'incomplete_expired';
@@ -416,8 +426,9 @@ function prorate(
     newName: string;
   }>,
   meta: RequestMeta,
+  at: number,
 ) {
-  const now = state.now();
+  const now = at;
   const created: StripeObject[] = [];
   for (const ch of changes) {
     const start = ch.item.current_period_start as number;
@@ -468,6 +479,7 @@ function applyItems(
   params: ItemParam[],
   behavior: string,
   meta: RequestMeta,
+  prorationDate?: number,
 ) {
   const items = itemsOf(sub);
   const changes: Parameters<typeof prorate>[2] = [];
@@ -527,7 +539,7 @@ function applyItems(
     throw invalidParam('items', 'A subscription must keep at least one item.');
   checkSameCycle(items.map((x) => x.price));
   if (sub.status === 'trialing' || behavior === 'none') return;
-  const prorations = prorate(state, sub, changes, meta);
+  const prorations = prorate(state, sub, changes, meta, prorationDate ?? state.now());
   if (behavior === 'always_invoice' && prorations.length > 0) {
     const customer = state.store.get('customer', sub.customer as string);
     const lines = prorations.map((ii) => ({
@@ -587,6 +599,7 @@ function updateSubscription(state: SandboxState, id: string, form: never, meta: 
       p.items as ItemParam[],
       (p.proration_behavior as string) ?? 'create_prorations',
       meta,
+      p.proration_date as number | undefined,
     );
   const endTrialNow = p.trial_end === 'now' && sub.status === 'trialing';
   if (typeof p.trial_end === 'number' && sub.status === 'trialing') {

@@ -27,6 +27,10 @@ interface Answer {
  */
 export function createHttpServer(state: SandboxState, api: Router, control: Router): http.Server {
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/v1/')) {
+      const started = performance.now();
+      res.once('finish', () => state.serviceTimes.record(performance.now() - started));
+    }
     handle(state, api, control, req, res).catch((err: unknown) => {
       send(res, internalError(err));
     });
@@ -61,7 +65,8 @@ async function handle(
     req.socket.once('close', () => clearTimeout(timer));
     return;
   }
-  if (fault) {
+  const delayMs = fault?.kind === 'slow' ? fault.hangMs : 0;
+  if (fault && fault.kind !== 'slow') {
     return send(res, faultAnswer(fault.kind, fault.retryAfterSeconds), requestId);
   }
   const body = await readBody(req);
@@ -69,9 +74,12 @@ async function handle(
   const meta: RequestMeta = {
     requestId,
     idempotencyKey: idemKey,
+    // Limitation: `Stripe-Account` only marks events with `account`, because objects are not
+    // partitioned per connected account; a store keyed by account would scope them.
     account: header(req, 'stripe-account'),
   };
   if (method !== 'POST' || !idemKey) {
+    await sleep(delayMs);
     const answer = await runApi(state, api, method, path, query, body, meta);
     return send(res, answer, requestId);
   }
@@ -83,6 +91,7 @@ async function handle(
     return send(res, { ...found.response, headers }, requestId);
   }
   if (found.kind !== 'fresh') return send(res, idempotencyConflict(found.kind, idemKey));
+  await sleep(delayMs);
   const answer = await runApi(state, api, method, path, query, body, meta);
   if (answer.status < 400 || answer.save) {
     state.idempotency.save(scope, { status: answer.status, body: answer.body });
@@ -211,6 +220,10 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}
+
 function errorAnswer(err: SandboxError): Answer {
   return { status: err.status, body: JSON.stringify({ error: err.body }), headers: err.headers };
 }
@@ -273,6 +286,7 @@ function send(res: http.ServerResponse, answer: Answer, requestId?: string): voi
     ...answer.headers,
   };
   if (requestId) headers['request-id'] = requestId;
+  headers['content-length'] = String(Buffer.byteLength(answer.body));
   res.writeHead(answer.status, headers);
   res.end(answer.body);
 }
