@@ -25,14 +25,6 @@ export const httpRequestDuration = new Histogram({
   registers: [registry],
 });
 
-/** Incremented by the payments service each time a payment reaches a status. */
-export const paymentStatusTransitions = new Counter({
-  name: 'payment_status_transitions_total',
-  help: 'Payments reaching a status, by status and currency (recorded by this instance).',
-  labelNames: ['status', 'currency'] as const,
-  registers: [registry],
-});
-
 export const stripeCallsTotal = new Counter({
   name: 'stripe_api_calls_total',
   help: 'Calls to the Stripe API, by operation and outcome (success or the error type).',

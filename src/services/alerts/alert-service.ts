@@ -145,6 +145,5 @@ export function startAlertTimer(sequelize: Sequelize, thresholds: AlertThreshold
   };
   const timer = setInterval(tick, thresholds.intervalMs);
   timer.unref();
-  tick();
   return () => clearInterval(timer);
 }

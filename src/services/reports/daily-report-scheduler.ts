@@ -87,7 +87,8 @@ export function startDailyReportTimer(
   };
   const timer = setInterval(tick, options.intervalMs);
   timer.unref();
-  const first = setTimeout(tick, 1000);
+  // The first pass waits for start-up traffic (first keys, webhook registration) to pass.
+  const first = setTimeout(tick, 15_000);
   first.unref();
   return () => {
     clearInterval(timer);
