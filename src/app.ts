@@ -3,16 +3,26 @@ import helmet from 'helmet';
 import type { Sequelize } from 'sequelize';
 import type { AppConfig } from './config';
 import { pingDatabase } from './db/connection';
+import { bindMetricsDatabase } from './metrics/db-gauges';
+import { httpMetrics } from './metrics/http-metrics';
 import { accessLog } from './middleware/access-log';
 import { errorHandler, unmatchedRoute } from './middleware/error-handler';
 import { createRateLimiter } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
+import { clientIpContext } from './middleware/fraud-screen';
 import { docsRouter, openApiRoutes } from './routes/docs-routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes';
+import { metricsRoutes } from './routes/metrics-routes';
 import { apiRoutes } from './routes';
 import { mountRoutes } from './routes/route-table';
 import type { BillingGateway } from './stripe/billing-gateway';
+import { createFraudServices, type FraudServices } from './services/fraud/fraud-services';
+import { paymentActionsFor, type PaymentActions } from './services/fraud/payment-actions';
+import { buildPaymentsDomain, type PaymentsDomain } from './services/payments-domain';
 import type { WebhookMetrics } from './services/webhooks/webhook-metrics';
+import { appendAudit } from './services/audit-service';
+import { createGateway } from './stripe/default-gateway';
+import { resolveKeyring } from './utils/encryption';
 import type { StripeGateway } from './stripe/stripe-gateway';
 import { cardGuard } from './middleware/card-guard';
 import { requireHttpsInLiveMode } from './middleware/live-mode';
@@ -48,10 +58,14 @@ export interface AppDeps {
   webhookMetrics?: WebhookMetrics;
   /** `false` serves health and documentation only (a process with SERVICE_ROLE=worker). */
   serveApi?: boolean;
+  /** Capture/cancel/refund for review decisions; default: the payments domain's. */
+  paymentActions?: PaymentActions;
 }
 
 export interface BuiltApp {
   app: Express;
+  /** The fraud screen, review queue and webhook fraud signals of this app. */
+  fraud: FraudServices;
   /** Releases what the app holds (rate-limit store timers, Redis client). */
   close(): Promise<void>;
 }
@@ -62,6 +76,16 @@ const RAW_BODY_PREFIX = '/webhooks/';
 /** Builds the Express app without listening. */
 export function createApp(deps: AppDeps): BuiltApp {
   const { config } = deps;
+  const payments: PaymentsDomain = buildPaymentsDomain({
+    config,
+    sequelize: deps.sequelize,
+    stripe: deps.stripe ?? createGateway(config),
+    keyring: deps.piiKeyring ?? resolveKeyring(config, { persist: false }),
+  });
+  const fraud = createFraudServices(deps.sequelize, config, {
+    audit: appendAudit,
+    actions: deps.paymentActions ?? paymentActionsFor(payments),
+  });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -69,6 +93,8 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   app.use(requestId);
   app.use(accessLog);
+  app.use(httpMetrics);
+  bindMetricsDatabase(deps.sequelize);
   app.use(helmet());
 
   const jsonParser = express.json({ limit: config.bodyLimit, strict: true });
@@ -84,16 +110,17 @@ export function createApp(deps: AppDeps): BuiltApp {
     prefix: deps.rateLimitPrefix,
   });
   app.use('/v1', limiter.middleware);
-  app.use('/v1', requireHttpsInLiveMode(config), cardGuard);
+  app.use('/v1', requireHttpsInLiveMode(config), cardGuard, clientIpContext);
 
   mountRoutes(app, [
     ...healthRoutes({ database: () => pingDatabase(deps.sequelize), ...deps.readiness }),
     ...openApiRoutes(),
-    ...(deps.serveApi === false ? [] : apiRoutes(deps)),
+    ...metricsRoutes(config.ops.metricsToken),
+    ...(deps.serveApi === false ? [] : apiRoutes(deps, { payments, fraud })),
   ]);
   app.use('/docs', docsRouter());
 
   app.use(unmatchedRoute(app));
   app.use(errorHandler);
-  return { app, close: () => limiter.close() };
+  return { app, fraud, close: () => limiter.close() };
 }

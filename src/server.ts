@@ -12,8 +12,13 @@ function banner(config: AppConfig, service: RunningService): string {
     `Payments service listening on ${service.url}`,
     `  database: ${service.database.mode} (${service.database.description})`,
     `  stripe:   ${stripe}`,
-    `  health:   ${service.url}/readyz   API docs: ${service.url}/docs`,
+    `  health:   ${service.url}/readyz   API docs: ${service.url}/docs   ops page: ${service.url}/ops`,
   ];
+  if (config.ops.metricsTokenGenerated) {
+    lines.push(
+      `  metrics:  ${service.url}/metrics with Authorization: Bearer ${config.ops.metricsToken}`,
+    );
+  }
   const keys = service.bootstrapKeys;
   if (keys) {
     lines.push(

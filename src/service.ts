@@ -7,10 +7,12 @@ import { addressOf, closeGracefully, listen } from './lifecycle/http-server';
 import { syncCatalogAtStart } from './services/subscriptions/catalog-bootstrap';
 import { billingGatewayFor } from './stripe/billing-gateway';
 import { ApiKeyService, OPS_SCOPES, STOREFRONT_SCOPES } from './services/api-key-service';
-import { CountingWebhookMetrics, type WebhookMetrics } from './services/webhooks/webhook-metrics';
+import type { WebhookMetrics } from './services/webhooks/webhook-metrics';
 import { eventsGatewayFor } from './stripe/events-gateway';
 import { startStripeRuntime, type StripeRuntime } from './stripe/stripe-runtime';
 import { resolveKeyring } from './utils/encryption';
+import { PrometheusWebhookMetrics } from './metrics/webhook-metrics-binding';
+import { startOpsJobs } from './services/ops-jobs';
 import { logger } from './utils/logger';
 
 /** Keys made on the first start of an embedded data folder; shown once, never stored raw. */
@@ -68,7 +70,7 @@ export async function startService(
     throw err;
   }
   const billing = billingGatewayFor(config, stripe.sandboxUrl);
-  const webhookMetrics = options.webhookMetrics ?? new CountingWebhookMetrics();
+  const webhookMetrics = options.webhookMetrics ?? new PrometheusWebhookMetrics();
   const worker: RunningWorker | undefined =
     config.serviceRole === 'api'
       ? undefined
@@ -112,10 +114,16 @@ export async function startService(
   // The catalogue is created in Stripe in the background: start-up never waits on Stripe.
   const catalogSync = serveApi ? syncCatalogAtStart(config, billing) : Promise.resolve();
 
+  // Reports, alerts and review deadlines run beside the worker; each is safe on many instances.
+  const stopOpsJobs = worker
+    ? startOpsJobs(database.sequelize, config, built.fraud)
+    : () => undefined;
+
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info('service stopping', {});
+      stopOpsJobs();
       await closeGracefully(server, Math.max(config.shutdownTimeoutMs - 1000, 500));
       await Promise.race([catalogSync, new Promise((resolve) => setTimeout(resolve, 2000))]);
       await worker?.stop();

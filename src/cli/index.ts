@@ -6,6 +6,7 @@ import { registerEventsCommand } from './commands/events-command';
 import { registerKeysCommand } from './commands/keys-command';
 import { registerCatalogCommand } from './commands/catalog-command';
 import { registerMigrateCommand } from './commands/migrate-command';
+import { registerReportCommand } from './commands/report-command';
 
 /**
  * Operator commands (`npm run cli -- <command>`). Each opens the configured database (embedded
@@ -22,6 +23,7 @@ registerKeysCommand(program);
 registerAuditCommand(program);
 registerCatalogCommand(program);
 registerEventsCommand(program);
+registerReportCommand(program);
 
 async function main(): Promise<void> {
   loadDotEnv();

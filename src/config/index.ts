@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Joi from 'joi';
+import { loadOpsConfig, type OpsConfig } from './ops-config';
 
 /** Per-environment Stripe client settings, read from config/stripe.json. */
 export interface StripeSettings {
@@ -86,6 +87,8 @@ export interface AppConfig {
   /** Seconds the process may take to stop after SIGTERM before it exits anyway. */
   shutdownTimeoutMs: number;
   subscriptions: SubscriptionSettings;
+  /** Metrics, daily reports, alerts and fraud screening (see ops-config.ts). */
+  ops: OpsConfig;
 }
 
 /** How subscriptions grant access and where their catalogue comes from. */
@@ -228,6 +231,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const databaseUrl = v.DATABASE_URL as string | undefined;
+  let ops: OpsConfig;
+  try {
+    ops = loadOpsConfig(env);
+  } catch (err) {
+    const variable = (err as { variable?: string }).variable ?? 'environment';
+    throw new ConfigError((err as Error).message, variable);
+  }
   return {
     nodeEnv,
     port: v.PORT,
@@ -260,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       catalogFile: path.resolve(v.CATALOG_FILE as string),
       syncCatalogOnStart: v.CATALOG_SYNC_ON_START,
     },
+    ops,
   };
 }
 

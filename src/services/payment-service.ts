@@ -308,7 +308,7 @@ export class PaymentService {
   async confirm(
     principal: Principal,
     id: string,
-    input: { payment_method?: string; return_url?: string },
+    input: { payment_method?: string; return_url?: string; capture_method?: 'manual' },
     scope: IdempotencyScope,
   ): Promise<PaymentView> {
     const row = await this.find(principal, id);
@@ -318,6 +318,8 @@ export class PaymentService {
     const params: Stripe.PaymentIntentConfirmParams = {
       ...(input.payment_method ? { payment_method: input.payment_method } : {}),
       ...(input.return_url ? { return_url: input.return_url } : {}),
+      // Set by the fraud screen when the payment goes to review: authorize only.
+      ...(input.capture_method ? { capture_method: input.capture_method } : {}),
     };
     return this.transition(principal, row, 'payment.confirm', scope, () =>
       this.stripe.confirmPaymentIntent(row.stripePaymentIntentId, params, scope),

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { observeStripeCall } from '../metrics/registry';
 import { mapStripeError } from './error-mapping';
 import { stripeIdempotencyKey } from './idempotency-keys';
 
@@ -41,7 +42,7 @@ export class StripeGateway {
 
   private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      return await observeStripeCall(operation, fn);
     } catch (err) {
       throw mapStripeError(err, operation);
     }
@@ -53,7 +54,7 @@ export class StripeGateway {
     fn: () => Promise<Stripe.PaymentIntent>,
   ): Promise<Stripe.PaymentIntent> {
     try {
-      return await fn();
+      return await observeStripeCall(operation, fn);
     } catch (err) {
       const intent = (err as { payment_intent?: Stripe.PaymentIntent }).payment_intent;
       const raw = (err as { raw?: { payment_intent?: Stripe.PaymentIntent } }).raw;

@@ -8,6 +8,8 @@ import { killAllSpawned, runServiceExpectingExit, spawnService } from '../suppor
  * The embedded default, as a new user runs it: no DATABASE_URL, data under DATA_DIR. Each test
  * starts the real entry point in its own process (PGlite cannot run inside jest's sandbox).
  */
+// A real process starts an embedded PostgreSQL and the sandbox: on a loaded 2-core machine that
+// alone was measured at over 30 s, so these tests get the time spawnService itself allows.
 jest.setTimeout(180_000);
 
 describe('embedded default mode', () => {
