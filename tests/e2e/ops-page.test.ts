@@ -19,6 +19,8 @@ const FLAGS = [
   '--no-first-run',
 ];
 
+jest.setTimeout(120_000);
+
 describe('/ops page in headless Chromium', () => {
   let ctx: TestContext;
   let server: http.Server;
@@ -53,11 +55,13 @@ describe('/ops page in headless Chromium', () => {
       status: 'succeeded',
       createdAt: now,
     });
+    // Authorized six days ago, so its capture deadline comes before the reviews other suites
+    // leave open in the shared database, and it is among the page's first 20.
     const held = await insertPayment(ctx.sequelize, {
       amount: 7000,
       currency: 'usd',
       status: 'requires_capture',
-      createdAt: now,
+      createdAt: new Date(Date.now() - 6 * 86_400_000).toISOString(),
       captureMethod: 'manual',
     });
     const screening = await ctx.built.fraud.screen.screen(attempt({ amount: 7000 }));

@@ -142,7 +142,7 @@ describe('GET /v1/reports/daily', () => {
       payments_attempted: 1,
     });
     expect(bhdFig.payments_by_status.canceled).toBe(1);
-    expect(res.body.subscriptions_source).toBe('unavailable');
+    expect(res.body.subscriptions_source).toBe('subscriptions_table');
   });
 
   test('When a day has no payments, then no currency and nothing is NaN', async () => {

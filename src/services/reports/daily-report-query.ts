@@ -145,23 +145,22 @@ async function hasColumns(scope: Scope, table: string, columns: string[]): Promi
   return int(row?.n) === columns.length;
 }
 
+// The subscriptions table keeps Stripe's `canceled_at` as a Unix second, hence to_timestamp.
 const SUBSCRIPTION_SQL = `
 WITH ${BOUNDS}
 SELECT lower(s.currency) AS currency,
   count(*) FILTER (WHERE s.created_at >= b.lo AND s.created_at < b.hi) AS new,
-  count(*) FILTER (WHERE s.canceled_at >= b.lo AND s.canceled_at < b.hi) AS canceled,
+  count(*) FILTER (WHERE to_timestamp(s.canceled_at) >= b.lo AND to_timestamp(s.canceled_at) < b.hi)
+    AS canceled,
   count(*) FILTER (WHERE s.status = 'past_due' AND s.updated_at >= b.lo AND s.updated_at < b.hi)
     AS past_due
 FROM subscriptions s, bounds b
 WHERE (s.created_at >= b.lo AND s.created_at < b.hi)
-   OR (s.canceled_at >= b.lo AND s.canceled_at < b.hi)
+   OR (to_timestamp(s.canceled_at) >= b.lo AND to_timestamp(s.canceled_at) < b.hi)
    OR (s.status = 'past_due' AND s.updated_at >= b.lo AND s.updated_at < b.hi)
 GROUP BY 1`;
 
 /**
- * Limitation: subscription figures are 0 (`subscriptions_source: unavailable`) until the
- * subscriptions feature creates its table, because the table is not part of this schema yet;
- * the query below reads it as soon as it exists with the columns named.
  * Subscription counts come from a `subscriptions` table (currency, status, created_at,
  * canceled_at, updated_at) when the subscriptions feature has created it; before that the
  * figures are 0 and the report says `subscriptions_source: unavailable`.
