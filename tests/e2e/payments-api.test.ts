@@ -336,6 +336,10 @@ describe('Payments API (against the sandbox)', () => {
       ['metadata key', { metadata: { '4242424242424242': 'x' } }],
       ['unknown field', { card_number: '5555555555554444' }],
       ['number', { amount: 4242424242424242 }],
+      ['description after another number', { description: 'order 12 4242424242424242' }],
+      ['description before another number', { description: '4242 4242 4242 4242 7' }],
+      ['description with double spaces', { description: '4242  4242  4242  4242' }],
+      ['nested metadata', { metadata: { ref: 'ref 9 4000-0566-5566-5556' } }],
     ])(
       'When a card number is in the %s, then 400 without echo, nothing stored or logged',
       async (_where, extra) => {
