@@ -250,6 +250,28 @@ describe('Payments API (against the sandbox)', () => {
       const row = await Payment.findByPk(created.body.id);
       expect(row?.status).toBe('canceled');
     });
+
+    test('When 3-D Secure passed at Stripe and nobody read the payment, then capture works', async () => {
+      const created = await createPayment({
+        amount: 5000,
+        currency: 'usd',
+        payment_method: 'pm_card_threeDSecure2Required',
+        confirm: true,
+        capture_method: 'manual',
+        return_url: 'https://shop.example/return',
+      }).expect(201);
+      expect(created.body.status).toBe('requires_action');
+
+      // The shopper passes the challenge with Stripe; the service hears of it only by asking.
+      h.sandbox.completeThreeDSecure(created.body.stripe_payment_intent_id, 'pass');
+      const captured = await post(`/v1/payments/${created.body.id}/capture`, {
+        amount_to_capture: 3000,
+      }).expect(200);
+
+      expect(captured.body).toMatchObject({ status: 'succeeded', amount_received: 3000 });
+      const row = await Payment.findByPk(created.body.id);
+      expect(row).toMatchObject({ status: 'succeeded', amountReceived: 3000 });
+    });
   });
 
   describe('refunds', () => {
