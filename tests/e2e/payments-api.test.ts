@@ -203,6 +203,18 @@ describe('Payments API (against the sandbox)', () => {
       await createPayment({ amount: 1000, currency: 'usd', metadata: { k: 5 } }).expect(400);
       expect(await Payment.count()).toBe(before);
     });
+
+    test('When a metadata key holds square brackets, then 400 naming it, Stripe not called', async () => {
+      const before = (await h.stripe.paymentIntents.list({ limit: 100 })).data.length;
+      const res = await createPayment({
+        amount: 1000,
+        currency: 'usd',
+        metadata: { 'a[b]': 'x' },
+      }).expect(400);
+      expect(res.body.error.code).toBe('parameter_invalid');
+      expect(res.body.error.details[0].field).toMatch(/^metadata/);
+      expect((await h.stripe.paymentIntents.list({ limit: 100 })).data.length).toBe(before);
+    });
   });
 
   describe('capture and cancel', () => {
