@@ -1,7 +1,8 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Sequelize } from 'sequelize';
 import type { AppConfig } from './config';
+import { AppError } from './errors/app-error';
 import { pingDatabase } from './db/connection';
 import { bindMetricsDatabase } from './metrics/db-gauges';
 import { httpMetrics } from './metrics/http-metrics';
@@ -73,6 +74,29 @@ export interface BuiltApp {
 /** Paths whose body must reach the handler as raw bytes (signature verification). */
 const RAW_BODY_PREFIX = '/webhooks/';
 
+/** As Node's parsers decide it: a chunked body, or a declared length above zero. */
+const hasBody = (req: Request): boolean =>
+  req.headers['transfer-encoding'] !== undefined ||
+  (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+/**
+ * A body that is not JSON (form-encoded, text) would be skipped by the JSON parser and read
+ * as no body at all; it is refused instead, so the caller learns what went wrong.
+ */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (req.path.startsWith(RAW_BODY_PREFIX) || !hasBody(req) || req.is('application/json')) {
+    return next();
+  }
+  next(
+    new AppError(
+      415,
+      'invalid_request_error',
+      'unsupported_media_type',
+      'Send the body as JSON with Content-Type: application/json.',
+    ),
+  );
+};
+
 /** Builds the Express app without listening. */
 export function createApp(deps: AppDeps): BuiltApp {
   const { config } = deps;
@@ -101,6 +125,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   const parseJson: RequestHandler = (req, res, next) =>
     req.path.startsWith(RAW_BODY_PREFIX) ? next() : jsonParser(req, res, next);
   app.use(parseJson);
+  app.use(requireJsonBody);
 
   const limiter = createRateLimiter({
     windowMs: config.rateLimit.windowMs,

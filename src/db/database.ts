@@ -30,7 +30,12 @@ export async function openDatabase(
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
     url = embedded.url;
   }
-  const sequelize = createSequelize({ url, poolMax: config.dbPoolMax });
+  // Limitation: the embedded database is served through one pooled connection, because
+  // pglite-socket interleaves extended-protocol messages (Parse/Bind/Execute) of concurrent
+  // connections on its single session, which fails queries and can bind one statement's
+  // parameters to another's; a socket server that keeps each batch together would lift it.
+  const poolMax = embedded ? 1 : config.dbPoolMax;
+  const sequelize = createSequelize({ url, poolMax });
   const close = async (): Promise<void> => {
     await sequelize.close();
     await embedded?.close();

@@ -48,8 +48,24 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
         'The request was aborted.',
       );
     default:
-      return undefined;
+      return clientFault(err);
   }
+}
+
+/**
+ * Another 4xx raised by Express or a parser (a path whose percent-escapes do not decode, a
+ * body whose Content-Encoding does not match it): a client error, answered without the
+ * library's message.
+ */
+function clientFault(err: BodyParserError): AppError | undefined {
+  const status = err.status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  return new AppError(
+    400,
+    'invalid_request_error',
+    'malformed_request',
+    'The request could not be read (path, encoding or body).',
+  );
 }
 
 /** Final handler: maps any thrown value to the error shape; unknown faults become a bare 500. */

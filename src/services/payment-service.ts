@@ -77,6 +77,9 @@ function lastErrorOf(pi: Stripe.PaymentIntent): Record<string, unknown> | null {
   return { type: e.type, code: e.code ?? null, decline_code: e.decline_code ?? null };
 }
 
+/** Statuses Stripe never moves a payment out of. */
+const FINAL: readonly PaymentStatus[] = ['succeeded', 'canceled'];
+
 const toSeconds = (d: Date | null): number | null => (d ? Math.floor(d.getTime() / 1000) : null);
 
 /**
@@ -276,6 +279,23 @@ export class PaymentService {
     return row;
   }
 
+  /**
+   * The owner's payment for an operation allowed only from `allowed` statuses. The row may lag
+   * behind Stripe (a 3-D Secure challenge passed with Stripe, no webhook applied yet), so a
+   * status that refuses the operation, unless final, is refreshed from Stripe once first.
+   */
+  private async findIn(
+    principal: Principal,
+    id: string,
+    allowed: readonly PaymentStatus[],
+  ): Promise<Payment> {
+    const row = await this.find(principal, id);
+    if (allowed.includes(row.status) || FINAL.includes(row.status)) return row;
+    await this.apply(row.id, await this.stripe.retrievePaymentIntent(row.stripePaymentIntentId));
+    await row.reload();
+    return row;
+  }
+
   /** Runs a Stripe operation on the payment, then records its result and audit row. */
   private async transition(
     principal: Principal,
@@ -311,7 +331,7 @@ export class PaymentService {
     input: { payment_method?: string; return_url?: string; capture_method?: 'manual' },
     scope: IdempotencyScope,
   ): Promise<PaymentView> {
-    const row = await this.find(principal, id);
+    const row = await this.findIn(principal, id, CONFIRMABLE);
     if (!CONFIRMABLE.includes(row.status)) {
       throw stateError(row, 'confirmed', CONFIRMABLE);
     }
@@ -332,7 +352,7 @@ export class PaymentService {
     input: { amount_to_capture?: number },
     scope: IdempotencyScope,
   ): Promise<PaymentView> {
-    const row = await this.find(principal, id);
+    const row = await this.findIn(principal, id, ['requires_capture']);
     if (row.status !== 'requires_capture') throw stateError(row, 'captured', ['requires_capture']);
     const amount = input.amount_to_capture;
     if (amount !== undefined) {
@@ -355,7 +375,7 @@ export class PaymentService {
     input: { cancellation_reason?: Stripe.PaymentIntentCancelParams.CancellationReason },
     scope: IdempotencyScope,
   ): Promise<PaymentView> {
-    const row = await this.find(principal, id);
+    const row = await this.findIn(principal, id, CANCELABLE);
     if (!CANCELABLE.includes(row.status)) throw stateError(row, 'canceled', CANCELABLE);
     return this.transition(principal, row, 'payment.cancel', scope, () =>
       this.stripe.cancelPaymentIntent(row.stripePaymentIntentId, input, scope),

@@ -1,9 +1,14 @@
 /**
  * Detection of primary account numbers (card numbers). The service never accepts or logs
- * them: a 13 to 19 digit run, optionally grouped by single spaces or dashes, that passes
- * the Luhn check.
+ * them: 13 to 19 digits, optionally grouped by spaces or dashes, that pass the Luhn check.
+ *
+ * A run of digit groups is read group by group: every stretch of whole consecutive groups
+ * holding 13 to 19 digits is a candidate. So a card number next to other digits ("order 12
+ * 4242 4242 4242 4242", "4242424242424242 7") is still found, while one unbroken run of more
+ * than 19 digits (a long reference) is not taken for a card.
  */
-const CANDIDATE = /\d(?:[ -]?\d){12,18}/g;
+const DIGIT_GROUPS = /\d+(?:[ -]{1,2}\d+)*/g;
+const GROUP = /\d+/g;
 
 export function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -20,20 +25,49 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-function isCardNumber(candidate: string): boolean {
-  const digits = candidate.replace(/[ -]/g, '');
-  return digits.length >= 13 && digits.length <= 19 && passesLuhn(digits);
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Spans (offsets into the text) of the card-number-like stretches of one run of groups. */
+function cardSpansIn(run: string, offset: number): Span[] {
+  const groups = [...run.matchAll(GROUP)].map((m) => ({ at: m.index, digits: m[0] }));
+  const spans: Span[] = [];
+  for (let first = 0; first < groups.length; first += 1) {
+    let digits = '';
+    for (let last = first; last < groups.length && digits.length < 19; last += 1) {
+      digits += groups[last]!.digits;
+      if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) {
+        const end = groups[last]!.at + groups[last]!.digits.length;
+        spans.push({ start: offset + groups[first]!.at, end: offset + end });
+      }
+    }
+  }
+  return spans;
+}
+
+function cardSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  for (const match of text.matchAll(DIGIT_GROUPS))
+    spans.push(...cardSpansIn(match[0], match.index));
+  return spans;
 }
 
 /** True when the text holds something that looks like a card number. */
 export function containsCardNumber(text: string): boolean {
-  for (const match of text.matchAll(CANDIDATE)) {
-    if (isCardNumber(match[0])) return true;
-  }
-  return false;
+  return cardSpans(text).length > 0;
 }
 
-/** Replaces every card-number-like run in the text. */
+/** Replaces every card-number-like stretch in the text (overlapping ones as one). */
 export function maskCardNumbers(text: string, replacement = '[REDACTED_PAN]'): string {
-  return text.replace(CANDIDATE, (match) => (isCardNumber(match) ? replacement : match));
+  const spans = cardSpans(text).sort((a, b) => a.start - b.start);
+  let out = '';
+  let cursor = 0;
+  for (const span of spans) {
+    if (span.end <= cursor) continue;
+    out += text.slice(cursor, Math.max(cursor, span.start)) + replacement;
+    cursor = span.end;
+  }
+  return out + text.slice(cursor);
 }

@@ -1,9 +1,18 @@
 import Joi from 'joi';
 import { PAYMENT_STATUSES } from '../models/payment';
 
-/** Stripe's metadata limits: 50 keys, keys up to 40 characters, values up to 500. */
+/**
+ * Stripe's metadata limits: 50 keys, keys up to 40 characters without square brackets (Stripe
+ * refuses them: they would read as nested form keys), values up to 500.
+ */
 export const metadata = Joi.object()
-  .pattern(Joi.string().min(1).max(40), Joi.string().allow('').max(500))
+  .pattern(
+    Joi.string()
+      .min(1)
+      .max(40)
+      .pattern(/^[^[\]]+$/, 'a key without square brackets'),
+    Joi.string().allow('').max(500),
+  )
   .max(50);
 
 /** An integer of minor units; strings ("19.99") and floats are refused, not converted. */

@@ -77,4 +77,30 @@ describe('embedded default mode: payments', () => {
       expect(await second.stop()).toBe(0);
     }
   }, 300_000);
+
+  test('When 150 payments are created at once, then every one is answered 201', async () => {
+    const burstDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payments-embedded-burst-'));
+    const service = await spawnService({ DATA_DIR: burstDir });
+    try {
+      const storefront = /storefront key[^:]*: +(psk_\w+)/.exec(service.output())![1]!;
+      const create = (i: number) =>
+        fetch(`${service.url}/v1/payments`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${storefront}`,
+            'content-type': 'application/json',
+            'idempotency-key': `burst-${i}`,
+          },
+          body: JSON.stringify({ amount: 1000 + i, currency: 'usd' }),
+        }).then((res) => res.status);
+
+      const statuses = await Promise.all(Array.from({ length: 150 }, (_, i) => create(i)));
+
+      expect(statuses.filter((status) => status !== 201)).toEqual([]);
+      expect(service.output()).not.toMatch(/prepared statement|portal|"level":"error"/);
+    } finally {
+      expect(await service.stop()).toBe(0);
+      fs.rmSync(burstDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

@@ -203,6 +203,18 @@ describe('Payments API (against the sandbox)', () => {
       await createPayment({ amount: 1000, currency: 'usd', metadata: { k: 5 } }).expect(400);
       expect(await Payment.count()).toBe(before);
     });
+
+    test('When a metadata key holds square brackets, then 400 naming it, Stripe not called', async () => {
+      const before = (await h.stripe.paymentIntents.list({ limit: 100 })).data.length;
+      const res = await createPayment({
+        amount: 1000,
+        currency: 'usd',
+        metadata: { 'a[b]': 'x' },
+      }).expect(400);
+      expect(res.body.error.code).toBe('parameter_invalid');
+      expect(res.body.error.details[0].field).toMatch(/^metadata/);
+      expect((await h.stripe.paymentIntents.list({ limit: 100 })).data.length).toBe(before);
+    });
   });
 
   describe('capture and cancel', () => {
@@ -249,6 +261,28 @@ describe('Payments API (against the sandbox)', () => {
       await post(`/v1/payments/${created.body.id}/cancel`, {}).expect(400);
       const row = await Payment.findByPk(created.body.id);
       expect(row?.status).toBe('canceled');
+    });
+
+    test('When 3-D Secure passed at Stripe and nobody read the payment, then capture works', async () => {
+      const created = await createPayment({
+        amount: 5000,
+        currency: 'usd',
+        payment_method: 'pm_card_threeDSecure2Required',
+        confirm: true,
+        capture_method: 'manual',
+        return_url: 'https://shop.example/return',
+      }).expect(201);
+      expect(created.body.status).toBe('requires_action');
+
+      // The shopper passes the challenge with Stripe; the service hears of it only by asking.
+      h.sandbox.completeThreeDSecure(created.body.stripe_payment_intent_id, 'pass');
+      const captured = await post(`/v1/payments/${created.body.id}/capture`, {
+        amount_to_capture: 3000,
+      }).expect(200);
+
+      expect(captured.body).toMatchObject({ status: 'succeeded', amount_received: 3000 });
+      const row = await Payment.findByPk(created.body.id);
+      expect(row).toMatchObject({ status: 'succeeded', amountReceived: 3000 });
     });
   });
 
@@ -336,6 +370,10 @@ describe('Payments API (against the sandbox)', () => {
       ['metadata key', { metadata: { '4242424242424242': 'x' } }],
       ['unknown field', { card_number: '5555555555554444' }],
       ['number', { amount: 4242424242424242 }],
+      ['description after another number', { description: 'order 12 4242424242424242' }],
+      ['description before another number', { description: '4242 4242 4242 4242 7' }],
+      ['description with double spaces', { description: '4242  4242  4242  4242' }],
+      ['nested metadata', { metadata: { ref: 'ref 9 4000-0566-5566-5556' } }],
     ])(
       'When a card number is in the %s, then 400 without echo, nothing stored or logged',
       async (_where, extra) => {

@@ -52,6 +52,36 @@ describe('HTTP basics', () => {
     expect(res.body.error.code).toBe('body_too_large');
   });
 
+  test('When a path holds a broken percent-escape, then 400 in the error shape', async () => {
+    const res = await supertest(ctx.built.app).get('/v1/payments/%E0%A4%A').expect(400);
+    expect(res.body).toMatchObject(ERROR_SHAPE);
+    expect(JSON.stringify(res.body)).not.toMatch(/decode|URIError/);
+  });
+
+  test('When the body claims gzip but is not, then 400 in the error shape', async () => {
+    const res = await supertest(ctx.built.app)
+      .post('/v1/anything')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send('{"amount": 10}')
+      .expect(400);
+    expect(res.body).toMatchObject(ERROR_SHAPE);
+    expect(JSON.stringify(res.body)).not.toMatch(/header check|zlib/);
+  });
+
+  test.each([
+    ['text/plain', '{"amount": 10}'],
+    ['application/x-www-form-urlencoded', 'amount=10&currency=usd'],
+  ])('When a body is sent as %s, then 415 in the error shape', async (type, body) => {
+    const res = await supertest(ctx.built.app)
+      .post('/v1/payments')
+      .set('Content-Type', type)
+      .send(body)
+      .expect(415);
+    expect(res.body).toMatchObject(ERROR_SHAPE);
+    expect(res.body.error.code).toBe('unsupported_media_type');
+  });
+
   test('When the route is unknown, then 404 in the error shape', async () => {
     const res = await supertest(ctx.built.app).get('/no/such/route').expect(404);
     expect(res.body).toMatchObject(ERROR_SHAPE);

@@ -60,6 +60,32 @@ describe('parameters', () => {
     expect(res.json.error).toMatchObject({ param: 'amount', message: 'Invalid integer: ten' });
   });
 
+  test('When a three-decimal amount does not end in 0, then 400 and no payment intent', async () => {
+    const err = await stripeError(h.stripe.paymentIntents.create({ amount: 505, currency: 'bhd' }));
+    expect(err.statusCode).toBe(400);
+    expect(err.param).toBe('amount');
+    expect(err.code).toBe('invalid_charge_amount');
+    const made = await h.stripe.paymentIntents.create({ amount: 510, currency: 'bhd' });
+    expect(made.amount).toBe(510);
+  });
+
+  test('When a path holds a broken percent-escape, then 404 in Stripe error shape', async () => {
+    const res = await call(h.sandbox, 'GET', '/v1/payment_intents/%E0%A4%A');
+    expect(res.status).toBe(404);
+    expect(res.json.error).toMatchObject({ type: 'invalid_request_error' });
+  });
+
+  test('When the body is over 1 MB, then 413 in Stripe error shape', async () => {
+    const res = await call(
+      h.sandbox,
+      'POST',
+      '/v1/customers',
+      `description=${'a'.repeat(1_100_000)}`,
+    );
+    expect(res.status).toBe(413);
+    expect(res.json.error).toMatchObject({ type: 'invalid_request_error' });
+  });
+
   test('When the route is unknown, then 404 unrecognized URL', async () => {
     const res = await call(h.sandbox, 'GET', '/v1/nope');
     expect(res.status).toBe(404);

@@ -36,6 +36,14 @@ describe('logger redaction', () => {
     expect(first?.message).toBe('payment attempt');
   });
 
+  test('When a card number sits next to other digits, then it is still redacted', () => {
+    const capture = captureLogs();
+    logger.info('order', { note: 'order 12 4242424242424242', other: '5555 5555 5555 4444 7' });
+    capture.stop();
+    expect(capture.raw()).not.toMatch(/4242424242424242|5555 5555 5555 4444/);
+    expect(capture.lines()[0]).toMatchObject({ note: 'order 12 [REDACTED_PAN]' });
+  });
+
   test('When a number is not a valid card number, then it is kept', () => {
     const capture = captureLogs();
     logger.info('order', { orderNumber: '1234567890123', amount: 1999 });

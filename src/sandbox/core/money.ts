@@ -101,6 +101,14 @@ export function checkChargeAmount(amount: number, currency: string, param = 'amo
       'amount_too_small',
     );
   }
+  // Stripe charges three-decimal currencies in tens of the minor unit: the last digit is 0.
+  if (THREE_DECIMAL.has(currency) && amount % 10 !== 0) {
+    throw invalidParam(
+      param,
+      `Invalid amount: amounts in ${currency} must be a multiple of 10 (the last digit 0)`,
+      'invalid_charge_amount',
+    );
+  }
 }
 
 /** An amount that may be zero (prices, invoice items), still at most eight digits. */

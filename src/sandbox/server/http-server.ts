@@ -204,17 +204,21 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const collect = (c: Buffer): void => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
         reject(
           new SandboxError(413, { type: 'invalid_request_error', message: 'Request too large' }),
         );
-        req.destroy();
+        // Discard the rest instead of destroying the socket, so the 413 reaches the caller.
+        chunks.length = 0;
+        req.off('data', collect);
+        req.resume();
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on('data', collect);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });

@@ -40,8 +40,11 @@ export class Router {
       let ok = true;
       for (let i = 0; i < parts.length && ok; i++) {
         const seg = route.segments[i];
-        if (seg.startsWith(':')) pathParams[seg.slice(1)] = decodeURIComponent(parts[i]);
-        else ok = seg === parts[i];
+        if (seg.startsWith(':')) {
+          const value = decodeSegment(parts[i]);
+          if (value === undefined) ok = false;
+          else pathParams[seg.slice(1)] = value;
+        } else ok = seg === parts[i];
       }
       if (ok) return { handler: route.handler, pathParams };
     }
@@ -52,5 +55,14 @@ export class Router {
   knows(path: string): boolean {
     for (const method of this.routes.keys()) if (this.match(method, path)) return true;
     return false;
+  }
+}
+
+/** A path segment decoded, or undefined when its percent-escapes are broken (no such URL). */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
   }
 }
