@@ -17,6 +17,7 @@ export default async function globalSetup(): Promise<void> {
   if (!process.env.DATABASE_URL) {
     globalThis.__EMBEDDED_PG__ = await startEmbeddedPostgres({ maxConnections: 60 });
     process.env.DATABASE_URL = globalThis.__EMBEDDED_PG__.url;
+    process.env.TEST_EMBEDDED_DB = '1';
   }
   const sequelize = createSequelize({ url: process.env.DATABASE_URL, poolMax: 1 });
   try {

@@ -25,7 +25,9 @@ export async function startTestApp(
   const config = testConfig(env);
   const sequelize = createSequelize({
     url: config.databaseUrl!,
-    poolMax: 5,
+    // The embedded PostgreSQL takes one connection per pool, as the service does in that mode
+    // (see src/db/database.ts): its socket server mixes concurrent connections' messages.
+    poolMax: process.env.TEST_EMBEDDED_DB ? 1 : 5,
     statementTimeoutMs: 10_000,
   });
   initModels(sequelize);
